@@ -1,0 +1,528 @@
+// The libgit2 implementation of Repo. Every libgit2 error is converted to a
+// Status here, once (GitStatus below), and nowhere else.
+
+#include "custody/repo.h"
+
+#include <git2.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "custody/env.h"
+
+namespace custody {
+namespace {
+
+// unique_ptr deleter for the libgit2 handles used below.
+struct GitFree {
+  void operator()(git_repository* p) const { git_repository_free(p); }
+  void operator()(git_object* p) const { git_object_free(p); }
+  void operator()(git_commit* p) const { git_commit_free(p); }
+  void operator()(git_tree* p) const { git_tree_free(p); }
+  void operator()(git_tree_entry* p) const { git_tree_entry_free(p); }
+  void operator()(git_blob* p) const { git_blob_free(p); }
+  void operator()(git_reference* p) const { git_reference_free(p); }
+  void operator()(git_revwalk* p) const { git_revwalk_free(p); }
+  void operator()(git_note* p) const { git_note_free(p); }
+  void operator()(git_signature* p) const { git_signature_free(p); }
+  void operator()(git_config* p) const { git_config_free(p); }
+};
+template <typename T>
+using Owned = std::unique_ptr<T, GitFree>;
+
+constexpr std::string_view kNotARepoHint =
+    "not a git repository (run custody inside a git work tree, or git init "
+    "first)";
+constexpr int kMaxNoteAttempts = 50;
+
+// libgit2 keeps a process-wide refcount; initialise it once and never shut
+// down (shutting down under live Repo objects would free their caches).
+void EnsureLibgit2() {
+  static const int kInitCount = git_libgit2_init();
+  (void)kInitCount;
+}
+
+// Converts a failed libgit2 call: the return code picks the Status code,
+// git_error_last() supplies the text. Call it right after the failing call,
+// before any other libgit2 call can overwrite the thread's last error.
+Status GitStatus(int rc, std::string_view subject) {
+  const git_error* e = git_error_last();
+  std::string text = (e != nullptr && e->message != nullptr)
+                         ? std::string(e->message)
+                         : "libgit2 error " + std::to_string(rc);
+  switch (rc) {
+    case GIT_ENOTFOUND:
+      return Status::NotFound(subject, text);
+    case GIT_EEXISTS:
+    case GIT_EAMBIGUOUS:
+    case GIT_EBAREREPO:
+    case GIT_EUNBORNBRANCH:
+    case GIT_EINVALIDSPEC:
+    case GIT_EPEEL:
+    case GIT_EINVALID:
+    case GIT_EDIRECTORY:
+      return Status::InvalidArgument(subject, text);
+    case GIT_ELOCKED:
+    case GIT_EMODIFIED:
+      return Status::Unavailable(subject, text + " (another git process is writing; retry)");
+    case GIT_EOWNER:
+      return Status::PermissionDenied(subject, text + " (see git config safe.directory)");
+    case GIT_EMISMATCH:
+      return Status::Corruption(subject, text);
+    default:
+      break;
+  }
+  if (e != nullptr && e->klass == GIT_ERROR_NOMEMORY) {
+    return Status::Internal(subject, text);
+  }
+  return Status::IOError(subject, text);
+}
+
+std::string OidHex(const git_oid* oid) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof(buf), oid);
+  return buf;
+}
+
+// libgit2 returns directories with a trailing '/'; custody never does.
+std::string StripTrailingSlash(const char* path) {
+  std::string s = path != nullptr ? path : "";
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+// Parses a full 40-hex commit id (AppendNoteLines & co. take ids, not
+// revspecs, so a typo can never silently annotate another commit).
+Status ParseCommitId(const std::string& commit, git_oid* oid) {
+  bool hex =
+      commit.size() == GIT_OID_HEXSZ && std::all_of(commit.begin(), commit.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      });
+  if (!hex || git_oid_fromstr(oid, commit.c_str()) != 0) {
+    return Status::InvalidArgument(commit, "not a full commit id (expected 40 hex digits)");
+  }
+  return Status::OK();
+}
+
+std::vector<std::string> SplitNonEmptyLines(std::string_view text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start) lines.emplace_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// A POSIX-extended / PCRE regex matching exactly `value` (libgit2 selects
+// multivar entries by regex; both of its backends treat a backslash before
+// punctuation as a literal).
+std::string ExactValueRegex(std::string_view value) {
+  std::string re = "^";
+  for (char c : value) {
+    if (std::string_view(".[]{}()\\*+?^$|").find(c) != std::string_view::npos) {
+      re += '\\';
+    }
+    re += c;
+  }
+  re += '$';
+  return re;
+}
+
+int CollectConfigValue(const git_config_entry* entry, void* payload) {
+  static_cast<std::vector<std::string>*>(payload)->emplace_back(
+      entry->value != nullptr ? entry->value : "");
+  return 0;
+}
+
+int CollectNotedCommit(const git_oid* /*blob_id*/, const git_oid* annotated, void* payload) {
+  static_cast<std::vector<std::string>*>(payload)->push_back(OidHex(annotated));
+  return 0;
+}
+
+class LibGit2Repo final : public Repo {
+ public:
+  explicit LibGit2Repo(Owned<git_repository> repo) : repo_(std::move(repo)) {}
+
+  std::string workdir() const override {
+    return StripTrailingSlash(git_repository_workdir(repo_.get()));
+  }
+  std::string git_dir() const override {
+    return StripTrailingSlash(git_repository_path(repo_.get()));
+  }
+  std::string common_dir() const override {
+    return StripTrailingSlash(git_repository_commondir(repo_.get()));
+  }
+  bool is_bare() const override { return git_repository_is_bare(repo_.get()); }
+
+  Result<std::string> ResolveCommit(std::string_view rev) override {
+    git_oid oid;
+    CUSTODY_RETURN_IF_ERROR(ResolveCommitOid(rev, &oid));
+    return OidHex(&oid);
+  }
+
+  Result<std::optional<std::string>> HeadCommit() override {
+    git_reference* raw = nullptr;
+    int rc = git_repository_head(&raw, repo_.get());
+    if (rc == GIT_EUNBORNBRANCH) return std::optional<std::string>();
+    if (rc < 0) return GitStatus(rc, "HEAD");
+    Owned<git_reference> head(raw);
+    git_object* obj = nullptr;
+    rc = git_reference_peel(&obj, head.get(), GIT_OBJECT_COMMIT);
+    if (rc < 0) return GitStatus(rc, "HEAD");
+    Owned<git_object> commit(obj);
+    return std::optional<std::string>(OidHex(git_object_id(commit.get())));
+  }
+
+  Result<std::vector<std::string>> RevList(std::string_view range) override {
+    std::string r(range);
+    if (r.find("...") != std::string::npos) {
+      return Status::InvalidArgument(r, "symmetric ranges are not supported (use A..B)");
+    }
+    git_revwalk* raw = nullptr;
+    int rc = git_revwalk_new(&raw, repo_.get());
+    if (rc < 0) return GitStatus(rc, r);
+    Owned<git_revwalk> walk(raw);
+    // Topological order guarantees parents before children even when commit
+    // dates are equal or skewed; time breaks ties the way git does.
+    rc = git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+    if (rc < 0) return GitStatus(rc, r);
+
+    // Resolve each side ourselves (rather than git_revwalk_push_range) so an
+    // unknown side reports "REV: unknown revision" like ResolveCommit.
+    size_t dots = r.find("..");
+    git_oid tip;
+    if (dots == std::string::npos) {
+      CUSTODY_RETURN_IF_ERROR(ResolveCommitOid(r, &tip));
+    } else {
+      std::string from = r.substr(0, dots);
+      std::string to = r.substr(dots + 2);
+      git_oid hidden;
+      CUSTODY_RETURN_IF_ERROR(ResolveCommitOid(from.empty() ? "HEAD" : from, &hidden));
+      CUSTODY_RETURN_IF_ERROR(ResolveCommitOid(to.empty() ? "HEAD" : to, &tip));
+      rc = git_revwalk_hide(walk.get(), &hidden);
+      if (rc < 0) return GitStatus(rc, r);
+    }
+    rc = git_revwalk_push(walk.get(), &tip);
+    if (rc < 0) return GitStatus(rc, r);
+
+    std::vector<std::string> commits;
+    git_oid oid;
+    while ((rc = git_revwalk_next(&oid, walk.get())) == 0) {
+      commits.push_back(OidHex(&oid));
+    }
+    if (rc != GIT_ITEROVER) return GitStatus(rc, r);
+    return commits;
+  }
+
+  Result<std::string> ReadBlobAtCommit(std::string_view rev, std::string_view path) override {
+    std::string subject = std::string(rev) + ":" + std::string(path);
+    git_oid oid;
+    CUSTODY_RETURN_IF_ERROR(ResolveCommitOid(rev, &oid));
+    git_commit* raw_commit = nullptr;
+    int rc = git_commit_lookup(&raw_commit, repo_.get(), &oid);
+    if (rc < 0) return GitStatus(rc, subject);
+    Owned<git_commit> commit(raw_commit);
+    git_tree* raw_tree = nullptr;
+    rc = git_commit_tree(&raw_tree, commit.get());
+    if (rc < 0) return GitStatus(rc, subject);
+    Owned<git_tree> tree(raw_tree);
+    git_tree_entry* raw_entry = nullptr;
+    rc = git_tree_entry_bypath(&raw_entry, tree.get(), std::string(path).c_str());
+    if (rc == GIT_ENOTFOUND) return Status::NotFound(subject, "no such file");
+    if (rc < 0) return GitStatus(rc, subject);
+    Owned<git_tree_entry> entry(raw_entry);
+    if (git_tree_entry_type(entry.get()) != GIT_OBJECT_BLOB) {
+      return Status::InvalidArgument(subject, "not a file");
+    }
+    git_blob* raw_blob = nullptr;
+    rc = git_blob_lookup(&raw_blob, repo_.get(), git_tree_entry_id(entry.get()));
+    if (rc < 0) return GitStatus(rc, subject);
+    Owned<git_blob> blob(raw_blob);
+    return std::string(static_cast<const char*>(git_blob_rawcontent(blob.get())),
+                       static_cast<size_t>(git_blob_rawsize(blob.get())));
+  }
+
+  Status AppendNoteLines(std::string_view notes_ref, const std::string& commit,
+                         const std::vector<std::string>& lines,
+                         const GitIdentity& author) override {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].empty() || lines[i].find('\n') != std::string::npos) {
+        return Status::InvalidArgument(
+            "note line " + std::to_string(i + 1),
+            "empty or contains a newline (notes hold one JSON record per line)");
+      }
+    }
+    git_oid target;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &target));
+    git_object* raw_obj = nullptr;
+    int rc = git_object_lookup(&raw_obj, repo_.get(), &target, GIT_OBJECT_COMMIT);
+    if (rc == GIT_ENOTFOUND) {
+      return Status::NotFound(commit, "no such commit in this repository");
+    }
+    if (rc < 0) return GitStatus(rc, commit);
+    git_object_free(raw_obj);
+    if (lines.empty()) return Status::OK();
+
+    git_signature* raw_sig = nullptr;
+    rc = git_signature_now(&raw_sig, author.name.c_str(), author.email.c_str());
+    if (rc < 0) return GitStatus(rc, author.name + " <" + author.email + ">");
+    Owned<git_signature> sig(raw_sig);
+
+    Env* env = Env::Default();
+    std::string lock_dir = JoinPath(common_dir(), "custody");
+    CUSTODY_RETURN_IF_ERROR(env->CreateDirs(lock_dir));
+    CUSTODY_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                             env->LockFile(JoinPath(lock_dir, "notes.lock")));
+
+    std::string ref(notes_ref);
+    for (int attempt = 0; attempt < kMaxNoteAttempts; ++attempt) {
+      bool retry = false;
+      CUSTODY_RETURN_IF_ERROR(AppendOnce(ref, target, lines, sig.get(), &retry));
+      if (!retry) return Status::OK();
+      // The lock excludes other custody writers, so only a foreign writer
+      // (plain `git notes`) can move the ref; back off briefly and re-read.
+      std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
+    }
+    return Status::Unavailable(ref, "kept changing while appending a note (retry)");
+  }
+
+  Result<std::vector<std::string>> ReadNoteLines(std::string_view notes_ref,
+                                                 const std::string& commit) override {
+    git_oid target;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &target));
+    std::string ref(notes_ref);
+    git_note* raw = nullptr;
+    int rc = git_note_read(&raw, repo_.get(), ref.c_str(), &target);
+    if (rc == GIT_ENOTFOUND) return std::vector<std::string>();
+    if (rc < 0) return GitStatus(rc, ref);
+    Owned<git_note> note(raw);
+    const char* message = git_note_message(note.get());
+    return SplitNonEmptyLines(message != nullptr ? message : "");
+  }
+
+  Result<std::vector<std::string>> ListNotedCommits(std::string_view notes_ref) override {
+    std::string ref(notes_ref);
+    std::vector<std::string> commits;
+    int rc = git_note_foreach(repo_.get(), ref.c_str(), CollectNotedCommit, &commits);
+    if (rc == GIT_ENOTFOUND) return std::vector<std::string>();
+    if (rc < 0) return GitStatus(rc, ref);
+    std::sort(commits.begin(), commits.end());
+    return commits;
+  }
+
+  Result<GitIdentity> DefaultIdentity() override {
+    GitIdentity id{"custody", "custody@localhost"};
+    CUSTODY_ASSIGN_OR_RETURN(std::optional<std::string> name, GetConfig("user.name"));
+    CUSTODY_ASSIGN_OR_RETURN(std::optional<std::string> email, GetConfig("user.email"));
+    if (name && !name->empty()) id.name = *name;
+    if (email && !email->empty()) id.email = *email;
+    return id;
+  }
+
+  Status SetConfig(std::string_view key, std::string_view value) override {
+    std::string k(key);
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_config> local, OpenConfig(k, /*local=*/true));
+    int rc = git_config_set_string(local.get(), k.c_str(), std::string(value).c_str());
+    if (rc < 0) return GitStatus(rc, k);
+    return Status::OK();
+  }
+
+  Result<std::optional<std::string>> GetConfig(std::string_view key) override {
+    std::string k(key);
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_config> cfg, OpenConfig(k, /*local=*/false));
+    git_buf buf = GIT_BUF_INIT;
+    int rc = git_config_get_string_buf(&buf, cfg.get(), k.c_str());
+    if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+    if (rc < 0) return GitStatus(rc, k);
+    std::string value(buf.ptr, buf.size);
+    git_buf_dispose(&buf);
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Result<std::vector<std::string>> GetConfigMultivar(std::string_view key) override {
+    std::string k(key);
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_config> cfg, OpenConfig(k, /*local=*/false));
+    return Multivar(cfg.get(), k);
+  }
+
+  Status AddConfigMultivar(std::string_view key, std::string_view value) override {
+    std::string k(key);
+    std::string v(value);
+    constexpr std::string_view kPrefix = "remote.", kSuffix = ".fetch";
+    if (k.size() > kPrefix.size() + kSuffix.size() && k.starts_with(kPrefix) &&
+        k.ends_with(kSuffix)) {
+      std::string remote = k.substr(kPrefix.size(), k.size() - kPrefix.size() - kSuffix.size());
+      CUSTODY_ASSIGN_OR_RETURN(std::optional<std::string> url,
+                               GetConfig("remote." + remote + ".url"));
+      if (!url) {
+        return Status::NotFound(k, "no remote " + remote + " (add the remote first)");
+      }
+    }
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_config> local, OpenConfig(k, /*local=*/true));
+    CUSTODY_ASSIGN_OR_RETURN(std::vector<std::string> values, Multivar(local.get(), k));
+    if (std::find(values.begin(), values.end(), v) != values.end()) {
+      return Status::OK();
+    }
+    // libgit2 replaces the values matching the regex and appends when none
+    // does; the exact-value regex matches none here (checked just above).
+    // libgit2 1.5 leaks ~20 KB of PCRE2 match data per entry a regex fails to
+    // match (fixed upstream in libgit2 PR #6382), so both multivar writers
+    // call libgit2 only when something actually changes.
+    int rc = git_config_set_multivar(local.get(), k.c_str(), ExactValueRegex(v).c_str(), v.c_str());
+    if (rc < 0) return GitStatus(rc, k);
+    return Status::OK();
+  }
+
+  Status UnsetConfigValue(std::string_view key, std::string_view value) override {
+    std::string k(key);
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_config> local, OpenConfig(k, /*local=*/true));
+    CUSTODY_ASSIGN_OR_RETURN(std::vector<std::string> values, Multivar(local.get(), k));
+    if (std::find(values.begin(), values.end(), value) == values.end()) {
+      return Status::OK();
+    }
+    int rc = git_config_delete_multivar(local.get(), k.c_str(), ExactValueRegex(value).c_str());
+    if (rc == GIT_ENOTFOUND) return Status::OK();
+    if (rc < 0) return GitStatus(rc, k);
+    return Status::OK();
+  }
+
+ private:
+  Status ResolveCommitOid(std::string_view rev, git_oid* out) {
+    std::string r(rev);
+    if (r.empty()) return Status::InvalidArgument("revision", "empty");
+    git_object* raw = nullptr;
+    int rc = git_revparse_single(&raw, repo_.get(), r.c_str());
+    if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EUNBORNBRANCH) {
+      return Status::NotFound(r, "unknown revision");
+    }
+    if (rc == GIT_EAMBIGUOUS) {
+      return Status::InvalidArgument(r, "ambiguous revision (use more hex digits)");
+    }
+    if (rc < 0) return GitStatus(rc, r);
+    Owned<git_object> obj(raw);
+    git_object* peeled = nullptr;
+    rc = git_object_peel(&peeled, obj.get(), GIT_OBJECT_COMMIT);
+    if (rc < 0) return Status::InvalidArgument(r, "not a commit");
+    git_oid_cpy(out, git_object_id(peeled));
+    git_object_free(peeled);
+    return Status::OK();
+  }
+
+  // One read-modify-write of the note. Sets *retry when the notes ref moved
+  // between our read and our compare-and-swap.
+  Status AppendOnce(const std::string& ref, const git_oid& target,
+                    const std::vector<std::string>& lines, const git_signature* sig, bool* retry) {
+    *retry = false;
+    git_reference* raw_ref = nullptr;
+    int rc = git_reference_lookup(&raw_ref, repo_.get(), ref.c_str());
+    if (rc < 0 && rc != GIT_ENOTFOUND) return GitStatus(rc, ref);
+    Owned<git_reference> notes_ref(raw_ref);
+
+    Owned<git_commit> parent;
+    git_oid parent_id;
+    if (notes_ref != nullptr) {
+      const git_oid* id = git_reference_target(notes_ref.get());
+      if (id == nullptr) {
+        return Status::InvalidArgument(ref, "is a symbolic ref (expected a notes commit)");
+      }
+      git_oid_cpy(&parent_id, id);
+      git_commit* raw_commit = nullptr;
+      rc = git_commit_lookup(&raw_commit, repo_.get(), &parent_id);
+      if (rc < 0) return GitStatus(rc, ref);
+      parent.reset(raw_commit);
+    }
+
+    std::string message;
+    if (parent != nullptr) {
+      git_note* raw_note = nullptr;
+      rc = git_note_commit_read(&raw_note, repo_.get(), parent.get(), &target);
+      if (rc < 0 && rc != GIT_ENOTFOUND) return GitStatus(rc, ref);
+      Owned<git_note> note(raw_note);
+      if (note != nullptr && git_note_message(note.get()) != nullptr) {
+        message = git_note_message(note.get());
+      }
+    }
+
+    std::vector<std::string> present = SplitNonEmptyLines(message);
+    std::set<std::string_view> seen(present.begin(), present.end());
+    size_t old_size = message.size();
+    for (const std::string& line : lines) {
+      if (!seen.insert(line).second) continue;
+      if (!message.empty() && message.back() != '\n') message += '\n';
+      message += line;
+      message += '\n';
+    }
+    if (message.size() == old_size) return Status::OK();  // nothing new
+
+    git_oid new_commit;
+    // Build the notes commit without touching the ref (git_note_create offers
+    // no compare-and-swap), then publish it with one, so that a writer that
+    // slipped in between is detected and retried instead of overwritten.
+    rc = git_note_commit_create(&new_commit, nullptr, repo_.get(), parent.get(), sig, sig, &target,
+                                message.c_str(), /*allow_note_overwrite=*/1);
+    if (rc < 0) return GitStatus(rc, ref);
+
+    git_reference* raw_updated = nullptr;
+    constexpr const char* kLog = "notes: custody append";
+    if (parent != nullptr) {
+      rc = git_reference_create_matching(&raw_updated, repo_.get(), ref.c_str(), &new_commit,
+                                         /*force=*/1, &parent_id, kLog);
+    } else {
+      rc = git_reference_create(&raw_updated, repo_.get(), ref.c_str(), &new_commit,
+                                /*force=*/0, kLog);
+    }
+    git_reference_free(raw_updated);
+    if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) {
+      *retry = true;
+      return Status::OK();
+    }
+    if (rc < 0) return GitStatus(rc, ref);
+    return Status::OK();
+  }
+
+  // The effective config, or (local) its repository-level file only.
+  Result<Owned<git_config>> OpenConfig(const std::string& subject, bool local) {
+    git_config* raw = nullptr;
+    int rc = git_repository_config(&raw, repo_.get());
+    if (rc < 0) return GitStatus(rc, subject);
+    Owned<git_config> cfg(raw);
+    if (!local) return cfg;
+    git_config* raw_local = nullptr;
+    rc = git_config_open_level(&raw_local, cfg.get(), GIT_CONFIG_LEVEL_LOCAL);
+    if (rc < 0) return GitStatus(rc, subject);
+    return Owned<git_config>(raw_local);
+  }
+
+  Result<std::vector<std::string>> Multivar(git_config* cfg, const std::string& key) {
+    std::vector<std::string> values;
+    int rc =
+        git_config_get_multivar_foreach(cfg, key.c_str(), nullptr, CollectConfigValue, &values);
+    if (rc < 0 && rc != GIT_ENOTFOUND) return GitStatus(rc, key);
+    return values;
+  }
+
+  Owned<git_repository> repo_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Repo>> Repo::Discover(const std::string& start_path) {
+  EnsureLibgit2();
+  if (start_path.empty()) return Status::InvalidArgument("start path", "empty");
+  git_repository* raw = nullptr;
+  // Flags 0: search upwards from start_path, stop at file-system boundaries
+  // (git's default), and ignore GIT_DIR so the start path alone decides.
+  int rc = git_repository_open_ext(&raw, start_path.c_str(), 0, nullptr);
+  if (rc == GIT_ENOTFOUND) return Status::NotFound(start_path, kNotARepoHint);
+  if (rc < 0) return GitStatus(rc, start_path);
+  return std::unique_ptr<Repo>(new LibGit2Repo(Owned<git_repository>(raw)));
+}
+
+}  // namespace custody
