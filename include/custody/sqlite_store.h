@@ -1,0 +1,34 @@
+// The embedded SQLite Store (WAL mode, synchronous=FULL).
+//
+// The database normally lives in `<git common dir>/custody/ledger.db`. Many
+// processes may open it at once: readers never block, and writers queue on
+// SQLite's write lock (BEGIN IMMEDIATE with a busy timeout), so concurrent
+// git hooks lose nothing. A committed append survives SIGKILL and power loss.
+#ifndef CUSTODY_SQLITE_STORE_H_
+#define CUSTODY_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "custody/status.h"
+#include "custody/store.h"
+
+namespace custody {
+
+struct SqliteStoreOptions {
+  // Create the database (and its schema) when missing. Without it a missing
+  // file is NotFound ("run custody init").
+  bool create = false;
+  // How long a writer waits for another process's write lock.
+  int busy_timeout_ms = 60'000;
+};
+
+// Opens (or creates) the store at `path`; ":memory:" gives a private
+// in-memory store for tests. Corruption when the file is not a custody
+// ledger (not SQLite, or a different schema), naming the path.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteStoreOptions& options = {});
+
+}  // namespace custody
+
+#endif  // CUSTODY_SQLITE_STORE_H_
