@@ -1,0 +1,92 @@
+#include "custody/policy.h"
+
+#include <toml++/toml.h>
+
+#include "custody/hash.h"
+
+namespace custody {
+namespace {
+
+std::string Where(const std::string& path, const toml::source_region& r) {
+  return path + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
+}
+
+}  // namespace
+
+Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
+  Policy p;
+  p.path = path;
+  p.sha256 = Sha256Hex(text);
+  toml::table root;
+  // toml++ reports errors by exception; this adapter is the only place that
+  // sees them (STYLE.md rule 14).
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument(Where(path, e.source()),
+                                   std::string(e.description()) + " (the policy must be TOML)");
+  }
+  if (auto* project = root["project"].as_table()) {
+    if (auto* name = (*project)["name"].node()) {
+      if (!name->is_string()) {
+        return Status::InvalidArgument(Where(path, name->source()),
+                                       "project.name must be a string");
+      }
+      p.project_name = name->as_string()->get();
+    }
+  }
+  if (auto* prompts = root["prompts"].node()) {
+    if (!prompts->is_table()) {
+      return Status::InvalidArgument(Where(path, prompts->source()), "prompts must be a table");
+    }
+    if (auto* storage = (*prompts->as_table())["storage"].node()) {
+      if (!storage->is_string()) {
+        return Status::InvalidArgument(Where(path, storage->source()),
+                                       "prompts.storage must be a string");
+      }
+      std::string v = storage->as_string()->get();
+      if (v != "full" && v != "digest") {
+        return Status::InvalidArgument(
+            Where(path, storage->source()),
+            "prompts.storage: \"" + v + "\" is not one of \"full\", \"digest\"" +
+                (v == "redacted" ? " (\"redacted\" arrives with the secret scanner)" : ""));
+      }
+      p.prompt_storage = v;
+    }
+  }
+  return p;
+}
+
+Result<Policy> LoadPolicy(Env& env, const std::string& path) {
+  auto text = env.ReadFile(path);
+  if (!text.ok()) {
+    if (text.status().code() == Code::kNotFound) {
+      return Status::NotFound(path, "no policy file (run custody init)");
+    }
+    return text.status();
+  }
+  return ParsePolicy(*text, path);
+}
+
+std::string PolicyTemplate(std::string_view project_name) {
+  std::string out = R"(# custody policy: what AI-written code must satisfy in this repository.
+# Every generation checkpoint records the SHA-256 of this file, so changing it
+# is visible in the evidence. Reference: docs/policy.md.
+
+[project]
+name = ")";
+  out += project_name;
+  out += R"("
+
+[prompts]
+# How prompts are kept. Signed statements never hold the prompt text, only a
+# salted digest and a reference.
+#   "digest": keep only the salted digest (default; nothing personal is stored)
+#   "full":   also keep the text beside the ledger, encrypted with a key per
+#             record, so it can be shown to reviewers and erased on request
+storage = "digest"
+)";
+  return out;
+}
+
+}  // namespace custody
