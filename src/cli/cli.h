@@ -1,0 +1,54 @@
+// Shared plumbing of the CLI front end: the global options, the way each
+// verb registers itself, and output helpers. Only public headers are
+// included; the library does the work and the CLI prints.
+#ifndef CUSTODY_CLI_CLI_H_
+#define CUSTODY_CLI_CLI_H_
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "custody/env.h"
+#include "custody/exit_code.h"
+#include "custody/project.h"
+#include "custody/status.h"
+
+namespace custody::cli {
+
+struct Globals {
+  std::string dir;  // -C: run as if started in this directory
+  bool quiet = false;
+};
+
+// A verb's body; returns the process exit code. Errors are returned as a
+// Status and printed once by main (STYLE.md rule 17).
+using Action = std::function<Result<ExitCode>()>;
+
+// Each cmd_<verb>.cc defines one of these; main.cc wires them.
+void RegisterInit(CLI::App& app, Globals& g, Action& action);
+void RegisterKeys(CLI::App& app, Globals& g, Action& action);
+void RegisterRecord(CLI::App& app, Globals& g, Action& action);
+void RegisterLog(CLI::App& app, Globals& g, Action& action);
+void RegisterShow(CLI::App& app, Globals& g, Action& action);
+void RegisterVerify(CLI::App& app, Globals& g, Action& action);
+
+// The directory commands run in (-C or the process's cwd).
+std::string WorkingDir(const Globals& g);
+// Opens the project around WorkingDir(g).
+Result<std::unique_ptr<Project>> OpenProject(const Globals& g);
+
+// The statement inside a stored entry's envelope (not verified: callers
+// that need trust check signatures separately).
+Result<Statement> DecodeEntry(const StoredEntry& e);
+// A one-line summary of a statement for listings.
+std::string Summarize(const Statement& st);
+
+// Prints a line to stdout / stderr.
+void Out(const std::string& line);
+void Err(const std::string& line);
+
+}  // namespace custody::cli
+
+#endif  // CUSTODY_CLI_CLI_H_

@@ -1,0 +1,95 @@
+// custody: the command-line front end. Parses arguments, runs one verb,
+// prints its error once and maps it to an exit code.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "custody/dsse.h"
+#include "custody/statement.h"
+
+namespace custody::cli {
+
+std::string WorkingDir(const Globals& g) {
+  std::error_code ec;
+  if (!g.dir.empty()) return std::filesystem::absolute(g.dir, ec).string();
+  return std::filesystem::current_path(ec).string();
+}
+
+Result<std::unique_ptr<Project>> OpenProject(const Globals& g) {
+  return Project::Open(Env::Default(), WorkingDir(g));
+}
+
+Result<Statement> DecodeEntry(const StoredEntry& e) {
+  CUSTODY_ASSIGN_OR_RETURN(Envelope env, ParseEnvelope(e.envelope));
+  return ParseStatement(env.payload);
+}
+
+std::string Summarize(const Statement& st) {
+  std::string out;
+  const auto& p = st.predicate;
+  if (p.is_object()) {
+    auto str = [&](const char* obj, const char* field) -> std::string {
+      auto it = p.find(obj);
+      if (it == p.end() || !it->is_object()) return "";
+      auto f = it->find(field);
+      return f != it->end() && f->is_string() ? f->get<std::string>() : "";
+    };
+    std::string agent = str("agent", "name"), model = str("model", "name");
+    if (!agent.empty() || !model.empty()) out = agent + "/" + model + "  ";
+  }
+  std::string subjects;
+  for (size_t i = 0; i < st.subject.size() && i < 3; ++i) {
+    if (!subjects.empty()) subjects += ", ";
+    const auto& s = st.subject[i];
+    auto commit = s.digest.find("gitCommit");
+    subjects += commit != s.digest.end() ? "commit " + commit->second.substr(0, 10) : s.name;
+  }
+  if (st.subject.size() > 3) subjects += ", +" + std::to_string(st.subject.size() - 3) + " more";
+  return out + subjects;
+}
+
+void Out(const std::string& line) { std::cout << line << '\n'; }
+void Err(const std::string& line) { std::cerr << line << '\n'; }
+
+}  // namespace custody::cli
+
+int main(int argc, char** argv) {
+  using namespace custody;
+  using namespace custody::cli;
+  CLI::App app{
+      "custody keeps the chain of custody of AI-generated code: signed, tamper-evident\n"
+      "evidence of which agent and model wrote what, under which constraints.\n\n"
+      "Start with `custody init` inside a git repository. Exit codes: 0 ok, 1 verification\n"
+      "failed, 2 usage, 3 invalid input, 4 corrupt data, 5 not found, 6 permission/untrusted\n"
+      "key, 7 I/O or locked, 70 internal error (docs/formats.md).",
+      "custody"};
+  app.set_version_flag("--version", std::string("custody ") + std::string(kVersion));
+  app.require_subcommand(1);
+  Globals g;
+  app.add_option("-C", g.dir, "Run as if custody was started in DIR")->option_text("DIR");
+  app.add_flag("-q,--quiet", g.quiet, "Print less (no progress)");
+  Action action;
+  RegisterInit(app, g, action);
+  RegisterKeys(app, g, action);
+  RegisterRecord(app, g, action);
+  RegisterLog(app, g, action);
+  RegisterShow(app, g, action);
+  RegisterVerify(app, g, action);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+  }
+  if (!action) return static_cast<int>(ExitCode::kUsage);
+  Result<ExitCode> r = action();
+  if (!r.ok()) {
+    std::fflush(stdout);
+    std::cerr << "custody: " << r.status().ToString() << '\n';
+    return static_cast<int>(ExitCodeFor(r.status()));
+  }
+  return static_cast<int>(*r);
+}
