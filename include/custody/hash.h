@@ -18,6 +18,9 @@ using Digest = std::array<uint8_t, 32>;
 
 // SHA-256 of `data`.
 Digest Sha256(std::string_view data);
+// SHA-256(a || b) without building the concatenation (Merkle leaves and
+// nodes hash a one-byte prefix and their content). Thread-safe.
+Digest Sha256Concat(std::string_view a, std::string_view b);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
 // HMAC-SHA-256 of `data` under `key`.

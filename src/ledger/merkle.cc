@@ -1,7 +1,5 @@
 #include "custody/merkle.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -12,49 +10,9 @@ namespace custody::merkle {
 
 namespace {
 
-// OpenSSL 3's one-shot SHA256() fetches the algorithm and allocates a context
-// on every call (~4x slower than a reused context for 65-byte inputs), and
-// the ledger hashes millions of nodes. So each thread keeps one EVP_MD_CTX
-// and the algorithm is fetched once per process (never freed: it must stay
-// valid until OpenSSL's own atexit cleanup).
-const EVP_MD* Sha256Md() {
-  static const EVP_MD* md = [] {
-    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    return fetched != nullptr ? fetched : EVP_sha256();
-  }();
-  return md;
-}
-
-class ThreadHasher {
- public:
-  ThreadHasher() : ctx_(EVP_MD_CTX_new()) {}
-  ~ThreadHasher() { EVP_MD_CTX_free(ctx_); }
-  ThreadHasher(const ThreadHasher&) = delete;
-  ThreadHasher& operator=(const ThreadHasher&) = delete;
-
-  // SHA-256(a || b). Returns false only if OpenSSL fails (allocation).
-  bool Hash2(const void* a, size_t a_len, const void* b, size_t b_len, Hash* out) {
-    unsigned int len = 0;
-    return ctx_ != nullptr && EVP_DigestInit_ex2(ctx_, Sha256Md(), nullptr) == 1 &&
-           EVP_DigestUpdate(ctx_, a, a_len) == 1 &&
-           (b_len == 0 || EVP_DigestUpdate(ctx_, b, b_len) == 1) &&
-           EVP_DigestFinal_ex(ctx_, out->data(), &len) == 1 && len == out->size();
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
-
 Hash Sha256Concat(const void* a, size_t a_len, const void* b, size_t b_len) {
-  thread_local ThreadHasher hasher;
-  Hash out;
-  if (hasher.Hash2(a, a_len, b, b_len, &out)) return out;
-  // Only reached when OpenSSL cannot allocate; the slow path still computes
-  // the right value rather than returning garbage.
-  std::string joined;
-  if (a_len > 0) joined.append(static_cast<const char*>(a), a_len);
-  if (b_len > 0) joined.append(static_cast<const char*>(b), b_len);
-  return custody::Sha256(joined);
+  return custody::Sha256Concat(std::string_view(static_cast<const char*>(a), a_len),
+                               std::string_view(static_cast<const char*>(b), b_len));
 }
 
 // floor(log2(x)) for x > 0.
