@@ -43,8 +43,18 @@ void RegisterShow(CLI::App& app, Globals& g, Action& action) {
       CUSTODY_ASSIGN_OR_RETURN(Ledger * ledger, project->GetLedger());
       CUSTODY_ASSIGN_OR_RETURN(StoredEntry e, Resolve(*store, *id));
       CUSTODY_ASSIGN_OR_RETURN(Keyring ring, project->LoadKeyring());
-      CUSTODY_ASSIGN_OR_RETURN(Envelope env, ParseEnvelope(e.envelope));
-      CUSTODY_ASSIGN_OR_RETURN(Statement st, ParseStatement(env.payload));
+      // The store only takes envelopes that parse, so one that no longer
+      // does is damaged data (exit 4); name the entry, not just "envelope".
+      auto damaged = [&e](const Status& s) {
+        return Status::Corruption("entry " + std::to_string(e.index),
+                                  s.message() + " (stored data is damaged; run custody verify)");
+      };
+      Result<Envelope> parsed_env = ParseEnvelope(e.envelope);
+      if (!parsed_env.ok()) return damaged(parsed_env.status());
+      Envelope env = std::move(parsed_env).value();
+      Result<Statement> parsed_st = ParseStatement(env.payload);
+      if (!parsed_st.ok()) return damaged(parsed_st.status());
+      Statement st = std::move(parsed_st).value();
 
       auto verified = VerifyEnvelope(env, ring);
       std::string sig_status = verified.ok() ? "verified" : "FAILED: " + verified.status().message();

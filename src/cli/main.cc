@@ -81,8 +81,17 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : static_cast<int>(ExitCode::kUsage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // Usage errors follow the one-line "custody: ..." form of every other
+    // error, and point at the help of the verb that was being parsed.
+    std::string verb = "custody";
+    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+      at = at->get_subcommands().front();
+      verb += " " + at->get_name();
+    }
+    std::fflush(stdout);
+    std::cerr << "custody: " << e.what() << " (see " << verb << " --help)\n";
+    return static_cast<int>(ExitCode::kUsage);
   }
   if (!action) return static_cast<int>(ExitCode::kUsage);
   Result<ExitCode> r = action();

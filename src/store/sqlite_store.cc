@@ -75,7 +75,10 @@ class Stmt {
 class Db {
  public:
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~Db() { sqlite3_close_v2(db_); }
+  ~Db() {
+    ReleaseStatements();
+    sqlite3_close_v2(db_);
+  }
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
@@ -128,9 +131,22 @@ class Db {
   sqlite3* raw() const { return db_; }
   const std::string& path() const { return path_; }
 
+  // Proof building and verification read many nodes: one prepared
+  // statement serves them all.
+  Result<Stmt*> NodeStmt() {
+    if (node_stmt_.get() == nullptr) {
+      CUSTODY_ASSIGN_OR_RETURN(node_stmt_, Prepare("SELECT hash FROM nodes WHERE level=? AND idx=?"));
+    }
+    sqlite3_reset(node_stmt_.get());
+    return &node_stmt_;
+  }
+  // Finalises cached statements; must run before the connection closes.
+  void ReleaseStatements() { node_stmt_ = Stmt(); }
+
  private:
   sqlite3* db_;
   std::string path_;
+  Stmt node_stmt_;
 };
 
 std::string EncodeHashes(const std::vector<merkle::Hash>& hashes) {
@@ -148,19 +164,22 @@ Result<merkle::Hash> ToHash(const std::string& bytes, const std::string& where) 
 
 // Reading helpers shared by the store and its write transaction.
 Result<merkle::Hash> ReadNode(Db& db, int level, uint64_t index) {
-  CUSTODY_ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT hash FROM nodes WHERE level=? AND idx=?"));
-  s.Bind(1, level);
-  s.Bind(2, static_cast<int64_t>(index));
-  int rc = sqlite3_step(s.get());
+  CUSTODY_ASSIGN_OR_RETURN(Stmt * s, db.NodeStmt());
+  s->Bind(1, level);
+  s->Bind(2, static_cast<int64_t>(index));
+  int rc = sqlite3_step(s->get());
+  Result<merkle::Hash> out = Status::Internal("", "");
   if (rc == SQLITE_ROW) {
-    return ToHash(s.Text(0), db.path() + ": node " + std::to_string(level) + "/" +
+    out = ToHash(s->Text(0), db.path() + ": node " + std::to_string(level) + "/" +
                                  std::to_string(index));
+  } else if (rc == SQLITE_DONE) {
+    out = Status::NotFound(db.path(), "tree node level " + std::to_string(level) + " index " +
+                                          std::to_string(index) + " is missing");
+  } else {
+    out = db.Error(rc, "read node");
   }
-  if (rc == SQLITE_DONE) {
-    return Status::NotFound(db.path(), "tree node level " + std::to_string(level) + " index " +
-                                           std::to_string(index) + " is missing");
-  }
-  return db.Error(rc, "read node");
+  sqlite3_reset(s->get());
+  return out;
 }
 
 Result<TreeState> ReadTreeState(Db& db) {
@@ -366,29 +385,7 @@ class SqliteStore : public Store {
   Result<TreeState> GetTreeState() override { return ReadTreeState(*db_); }
 
   Result<merkle::Hash> GetNode(int level, uint64_t index) override {
-    // Proof building and verification read many nodes: keep one prepared
-    // statement instead of preparing per read.
-    if (node_stmt_.get() == nullptr) {
-      CUSTODY_ASSIGN_OR_RETURN(node_stmt_,
-                               db_->Prepare("SELECT hash FROM nodes WHERE level=? AND idx=?"));
-    }
-    Stmt& s = node_stmt_;
-    sqlite3_reset(s.get());
-    s.Bind(1, level);
-    s.Bind(2, static_cast<int64_t>(index));
-    int rc = sqlite3_step(s.get());
-    if (rc == SQLITE_ROW) {
-      auto h = ToHash(s.Text(0), db_->path() + ": node " + std::to_string(level) + "/" +
-                                     std::to_string(index));
-      sqlite3_reset(s.get());
-      return h;
-    }
-    sqlite3_reset(s.get());
-    if (rc == SQLITE_DONE) {
-      return Status::NotFound(db_->path(), "tree node level " + std::to_string(level) +
-                                               " index " + std::to_string(index) + " is missing");
-    }
-    return db_->Error(rc, "read node");
+    return ReadNode(*db_, level, index);
   }
 
   Result<StoredEntry> GetEntry(uint64_t index) override {
@@ -557,7 +554,6 @@ class SqliteStore : public Store {
   }
 
   std::unique_ptr<Db> db_;
-  Stmt node_stmt_;  // declared after db_: finalised before the connection closes
 };
 
 }  // namespace
