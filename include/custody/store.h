@@ -114,8 +114,8 @@ class Store : public merkle::NodeReader {
   // NotFound, or InvalidArgument when the prefix is ambiguous.
   virtual Result<StoredEntry> FindEntry(const std::string& id_prefix) = 0;
   // Calls `fn` for each entry with begin <= index < end, in index order, as
-  // stored (gaps and duplicates are passed through so verification sees
-  // them). Reads in bounded chunks: memory does not grow with the log.
+  // stored, index lists included (gaps are passed through so verification
+  // sees them). Reads in bounded chunks: memory does not grow with the log.
   // Stops at the first non-OK status `fn` returns and returns it.
   virtual Status ScanEntries(uint64_t begin, uint64_t end,
                              const std::function<Status(const StoredEntry&)>& fn) = 0;

@@ -50,10 +50,20 @@ EntryCheck CheckEntry(const StoredEntry& e, const Keyring& keyring) {
     c.problems.push_back(st.status().message());
     return c;
   }
-  if (st->predicate_type != e.predicate_type ||
-      KindOfPredicateType(st->predicate_type) != e.kind) {
-    c.problems.push_back("index columns (kind " + e.kind +
-                         ") disagree with the signed statement (" + st->predicate_type + ")");
+  // The index columns answer `custody log --commit/--file/--kind`; they
+  // must say exactly what the signed statement says.
+  StatementIndex ix = IndexStatement(*st);
+  std::vector<std::string> wrong;
+  if (st->predicate_type != e.predicate_type || ix.kind != e.kind) wrong.push_back("kind");
+  if (ix.commits != e.commits) wrong.push_back("commits");
+  if (ix.files != e.files) wrong.push_back("files");
+  if (ix.refs != e.refs) wrong.push_back("references");
+  if (env->signatures.empty() || env->signatures[0].keyid != e.signer) wrong.push_back("signer");
+  if (!wrong.empty()) {
+    std::string what;
+    for (const auto& w : wrong) what += (what.empty() ? "" : ", ") + w;
+    c.problems.push_back("stored index (" + what +
+                         ") disagrees with the signed statement (queries would mislead)");
   }
   return c;
 }
@@ -77,6 +87,8 @@ std::string CheckCheckpointNote(const std::string& note, const std::string& orig
       return "";
     }
     why = s.message();
+    // The parser's messages start with "checkpoint: "; the caller names it.
+    if (why.rfind("checkpoint: ", 0) == 0) why.erase(0, 12);
   }
   return why;
 }
@@ -232,16 +244,22 @@ Result<VerifyReport> Ledger::Verify(const Keyring& keyring, const VerifyOptions&
     std::string why = CheckCheckpointNote(cp.note, origin, keyring, &sc);
     if (!why.empty()) {
       problem(std::nullopt, name + ": " + why);
-    } else if (sc.checkpoint.size != cp.size || sc.checkpoint.root != cp.root) {
-      problem(std::nullopt, name + ": the signed note says size " +
-                                std::to_string(sc.checkpoint.size) +
-                                ", which disagrees with the stored row");
+    } else if (sc.checkpoint.size != cp.size) {
+      problem(std::nullopt, name + ": the signed note is for size " +
+                                std::to_string(sc.checkpoint.size) + " (the row was altered)");
+    } else if (sc.checkpoint.root != cp.root) {
+      problem(std::nullopt, name + ": the stored root differs from the signed note's root " +
+                                DigestHex(sc.checkpoint.root).substr(0, 16) +
+                                " (the row was altered)");
     }
-    if (tree_intact && cp.size == range.size() && cp.root != range.Root()) {
+    // The signed root is the one that counts; the row's copy is checked
+    // against it above.
+    const merkle::Hash& root = why.empty() ? sc.checkpoint.root : cp.root;
+    if (tree_intact && cp.size == range.size() && root != range.Root()) {
       if (first_bad_leaf) {
         ++consequent_checkpoints;
       } else {
-        problem(std::nullopt, name + ": signed root " + DigestHex(cp.root).substr(0, 16) +
+        problem(std::nullopt, name + ": signed root " + DigestHex(root).substr(0, 16) +
                                 " does not match the root recomputed from entries 0.." +
                                 std::to_string(cp.size - 1) +
                                 " (entries were changed, removed or reordered)");
@@ -386,7 +404,7 @@ Result<VerifyReport> Ledger::Verify(const Keyring& keyring, const VerifyOptions&
   }
   if (latest_cp) report.latest_checkpoint = latest_cp->note;
 
-  if (last_seen && !last_seen_checked) {
+  if (last_seen && !last_seen_checked && tree_intact) {
     problem(std::nullopt, "the log has " + std::to_string(range.size()) +
                               " entries but a checkpoint verified earlier had " +
                               std::to_string(last_seen->checkpoint.size) +

@@ -232,6 +232,21 @@ TEST_F(LedgerTest, UntrustedSignerIsNamed) {
   EXPECT_TRUE(Mentions(r, "trusted"));
 }
 
+TEST_F(LedgerTest, AlteredIndexColumnsAreNamed) {
+  Ledger ledger(store_.get());
+  AppendN(ledger, 3);
+  TamperingStore t(store_.get());
+  t.edit = [](StoredEntry& e) {
+    if (e.index == 1) e.commits = {std::string(40, 'd')};
+    if (e.index == 2) e.files = {"other.cc"};
+    return true;
+  };
+  VerifyReport r = VerifyWith(&t);
+  EXPECT_TRUE(Mentions(r, "entry 1: stored index (commits)"));
+  EXPECT_TRUE(Mentions(r, "entry 2: stored index (files)"));
+  EXPECT_EQ(r.problems.size(), 2u);
+}
+
 TEST_F(LedgerTest, CheckpointByUnknownKeyIsRejected) {
   Ledger ledger(store_.get());
   auto mallory = PrivateKey::Generate();
