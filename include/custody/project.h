@@ -9,6 +9,7 @@
 //                                        the checkpoint the last successful
 //                                        verify saw; later logs must extend it
 //   refs/notes/custody                   envelopes about each commit (JSON Lines)
+//   refs/notes/remotes/origin/custody    the remote's notes, fetched with the code
 //   private keys: DefaultPrivateKeyDir() (outside the repository), the one
 //   in use named by git config custody.signingKey or $CUSTODY_SIGNING_KEY.
 //
@@ -36,6 +37,8 @@
 namespace custody {
 
 inline constexpr std::string_view kNotesRef = "refs/notes/custody";
+// Where `git fetch origin` puts the remote's notes (see Project::Init).
+inline constexpr std::string_view kRemoteNotesRef = "refs/notes/remotes/origin/custody";
 inline constexpr std::string_view kVersion = "0.1.0";
 
 struct ProjectPaths {

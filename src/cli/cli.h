@@ -45,7 +45,10 @@ Result<Statement> DecodeEntry(const StoredEntry& e);
 // A one-line summary of a statement for listings.
 std::string Summarize(const Statement& st);
 
-// Prints a line to stdout / stderr.
+// `line` with control bytes written as \xNN (outside input must not drive
+// the terminal).
+std::string Printable(std::string_view line);
+// Prints a line to stdout / stderr, through Printable().
 void Out(const std::string& line);
 void Err(const std::string& line);
 

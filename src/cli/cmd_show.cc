@@ -106,7 +106,7 @@ void RegisterShow(CLI::App& app, Globals& g, Action& action) {
         }
         if (prompt_text) j["promptText"] = *prompt_text;
         Out(j.dump(2));
-        return ExitCode::kOk;
+        return verified.ok() && proof.ok() ? ExitCode::kOk : ExitCode::kFailed;
       }
       Out("entry      #" + std::to_string(e.index) + "  " + e.id);
       Out("kind       " + e.kind + "  (" + e.predicate_type + ")");

@@ -1,42 +1,64 @@
 // custody verify: recompute and check everything.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
 #include "custody/dsse.h"
 #include "custody/hash.h"
+#include "custody/predicates.h"
+#include "custody/statement.h"
 
 namespace custody::cli {
 namespace {
 
-// Every envelope in refs/notes/custody must verify against the trusted keys:
+struct NotesTally {
+  uint64_t envelopes = 0;
+  uint64_t commits = 0;
+  // Envelopes whose statement is about another commit: what notes.rewriteRef
+  // carries through amend and rebase (the note moves, the signed subject
+  // cannot). Reported, not failed; attribution recomputes them.
+  std::vector<std::string> carried;
+};
+
+// Every envelope in the notes refs must verify against the trusted keys:
 // notes travel with clones, so this is what a fresh CI checkout can check.
-Status VerifyNotes(Project& project, const Keyring& ring, uint64_t& envelopes, uint64_t& commits,
+Status VerifyNotes(Project& project, const Keyring& ring, NotesTally& tally,
                    std::vector<std::string>& problems) {
-  CUSTODY_ASSIGN_OR_RETURN(auto noted, project.repo().ListNotedCommits(kNotesRef));
-  for (const auto& c : noted) {
-    CUSTODY_ASSIGN_OR_RETURN(auto lines, project.repo().ReadNoteLines(kNotesRef, c));
-    ++commits;
-    for (size_t i = 0; i < lines.size(); ++i) {
-      std::string where = "note on " + c.substr(0, 12) + " line " + std::to_string(i + 1);
-      auto env = ParseEnvelope(lines[i]);
-      if (!env.ok()) {
-        problems.push_back(where + ": " + env.status().message());
-        continue;
+  for (std::string_view ref : {kNotesRef, kRemoteNotesRef}) {
+    CUSTODY_ASSIGN_OR_RETURN(auto noted, project.repo().ListNotedCommits(ref));
+    for (const auto& c : noted) {
+      CUSTODY_ASSIGN_OR_RETURN(auto lines, project.repo().ReadNoteLines(ref, c));
+      ++tally.commits;
+      for (size_t i = 0; i < lines.size(); ++i) {
+        std::string where = std::string(ref) + " on " + c.substr(0, 12) + " line " +
+                            std::to_string(i + 1);
+        auto env = ParseEnvelope(lines[i]);
+        if (!env.ok()) {
+          problems.push_back(where + ": " + env.status().message());
+          continue;
+        }
+        auto v = VerifyEnvelope(*env, ring);
+        if (!v.ok()) {
+          problems.push_back(where + ": " + v.status().message());
+          continue;
+        }
+        auto st = ParseStatement(v->payload);
+        if (!st.ok()) {
+          problems.push_back(where + ": " + st.status().message());
+          continue;
+        }
+        ++tally.envelopes;
+        auto commits = IndexStatement(*st).commits;
+        if (std::find(commits.begin(), commits.end(), c) == commits.end()) {
+          tally.carried.push_back(where + ": signed about " +
+                                  (commits.empty() ? std::string("no commit")
+                                                   : "commit " + commits[0].substr(0, 12)) +
+                                  " (carried here by amend/rebase, or copied)");
+        }
       }
-      auto v = VerifyEnvelope(*env, ring);
-      if (!v.ok()) {
-        problems.push_back(where + ": " + v.status().message());
-        continue;
-      }
-      auto st = ParseStatement(v->payload);
-      if (!st.ok()) {
-        problems.push_back(where + ": " + st.status().message());
-        continue;
-      }
-      ++envelopes;
     }
   }
   return Status::OK();
@@ -88,8 +110,9 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& action) {
         for (const auto& p : report.problems) problems.push_back(p.message);
         if (report.truncated) problems.push_back("(more problems not shown)");
       }
-      uint64_t note_envelopes = 0, note_commits = 0;
-      CUSTODY_RETURN_IF_ERROR(VerifyNotes(*project, ring, note_envelopes, note_commits, problems));
+      NotesTally notes;
+      CUSTODY_RETURN_IF_ERROR(VerifyNotes(*project, ring, notes, problems));
+      uint64_t note_envelopes = notes.envelopes, note_commits = notes.commits;
       double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
       bool ok = problems.empty();
@@ -106,12 +129,14 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& action) {
                             {"root", have_ledger ? DigestHex(report.root) : ""},
                             {"noteEnvelopes", note_envelopes},
                             {"notedCommits", note_commits},
+                            {"carriedNoteEnvelopes", notes.carried},
                             {"trustedKeys", ring.size()},
                             {"seconds", secs},
                             {"problems", problems}};
         Out(j.dump(2));
       } else {
         for (const auto& p : problems) Out("FAIL  " + p);
+        for (const auto& c : notes.carried) Out("note  " + c);
         std::string summary =
             have_ledger ? std::to_string(report.entries) + " entries, " +
                               std::to_string(report.signatures) + " signatures, " +

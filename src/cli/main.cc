@@ -51,8 +51,26 @@ std::string Summarize(const Statement& st) {
   return out + subjects;
 }
 
-void Out(const std::string& line) { std::cout << line << '\n'; }
-void Err(const std::string& line) { std::cerr << line << '\n'; }
+// Ledger contents are outside input: an agent or model name could carry
+// terminal escape sequences. Control bytes are printed as \xNN.
+std::string Printable(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void Out(const std::string& line) { std::cout << Printable(line) << '\n'; }
+void Err(const std::string& line) { std::cerr << Printable(line) << '\n'; }
 
 }  // namespace custody::cli
 
@@ -68,6 +86,7 @@ int main(int argc, char** argv) {
       "custody"};
   app.set_version_flag("--version", std::string("custody ") + std::string(kVersion));
   app.require_subcommand(1);
+  app.fallthrough();  // global flags (-q, -C) may also follow the verb
   Globals g;
   app.add_option("-C", g.dir, "Run as if custody was started in DIR")->option_text("DIR");
   app.add_flag("-q,--quiet", g.quiet, "Print less (no progress)");
@@ -84,20 +103,25 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     // Usage errors follow the one-line "custody: ..." form of every other
     // error, and point at the help of the verb that was being parsed.
+    const CLI::App* at = &app;
     std::string verb = "custody";
-    for (const CLI::App* at = &app; !at->get_subcommands().empty();) {
+    while (!at->get_subcommands().empty()) {
       at = at->get_subcommands().front();
       verb += " " + at->get_name();
     }
+    std::string what = e.what();
+    if (at->get_require_subcommand_min() > 0 && !at->remaining().empty()) {
+      what = at->remaining().front() + ": not a " + verb + " command";  // `custody frob`
+    }
     std::fflush(stdout);
-    std::cerr << "custody: " << e.what() << " (see " << verb << " --help)\n";
+    std::cerr << "custody: " << what << " (see " << verb << " --help)\n";
     return static_cast<int>(ExitCode::kUsage);
   }
   if (!action) return static_cast<int>(ExitCode::kUsage);
   Result<ExitCode> r = action();
   if (!r.ok()) {
     std::fflush(stdout);
-    std::cerr << "custody: " << r.status().ToString() << '\n';
+    std::cerr << "custody: " << Printable(r.status().ToString()) << '\n';
     return static_cast<int>(ExitCodeFor(r.status()));
   }
   return static_cast<int>(*r);

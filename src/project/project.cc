@@ -39,9 +39,11 @@ std::string Slug(std::string_view in) {
   return out;
 }
 
-std::string RandomHex(int bytes) {
+Result<std::string> RandomHex(int bytes) {
   std::string b(static_cast<size_t>(bytes), '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(b.data()), bytes);
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(b.data()), bytes) != 1) {
+    return Status::Internal("init", "OpenSSL's random generator failed");
+  }
   return HexEncode(b);
 }
 
@@ -82,7 +84,8 @@ Result<InitReport> Project::Init(const InitOptions& opt) {
   CUSTODY_RETURN_IF_ERROR(env_->CreateDirs(paths_.ledger_dir, 0700));
   CUSTODY_ASSIGN_OR_RETURN(
       auto store, OpenSqliteStore(paths_.ledger_path, {.create = true}));
-  CUSTODY_RETURN_IF_ERROR(Ledger::EnsureOrigin(*store, "custody/" + RandomHex(8)).status());
+  CUSTODY_ASSIGN_OR_RETURN(std::string log_id, RandomHex(8));
+  CUSTODY_RETURN_IF_ERROR(Ledger::EnsureOrigin(*store, "custody/" + log_id).status());
   (had_ledger ? report.kept : report.created).push_back(paths_.ledger_path);
 
   if (opt.generate_key) {
@@ -129,11 +132,13 @@ Result<InitReport> Project::Init(const InitOptions& opt) {
     CUSTODY_RETURN_IF_ERROR(repo_->AddConfigMultivar("notes.rewriteRef", kNotesRef));
     report.created.push_back("git config notes.rewriteRef=" + std::string(kNotesRef));
   }
-  // Fetch notes with the code when there is a remote to fetch from. Push is
-  // left alone: a push refspec would change what a plain `git push` sends.
+  // Fetch the remote's notes with the code, into a tracking ref of their
+  // own: a forced fetch straight into refs/notes/custody would throw away
+  // local notes not pushed yet. verify checks both. Push is left alone: a
+  // push refspec would change what a plain `git push` sends.
   CUSTODY_ASSIGN_OR_RETURN(auto origin_url, repo_->GetConfig("remote.origin.url"));
   if (origin_url) {
-    std::string spec = "+" + std::string(kNotesRef) + ":" + std::string(kNotesRef);
+    std::string spec = "+" + std::string(kNotesRef) + ":" + std::string(kRemoteNotesRef);
     CUSTODY_ASSIGN_OR_RETURN(auto fetch, repo_->GetConfigMultivar("remote.origin.fetch"));
     if (std::find(fetch.begin(), fetch.end(), spec) == fetch.end()) {
       CUSTODY_RETURN_IF_ERROR(repo_->AddConfigMultivar("remote.origin.fetch", spec));
