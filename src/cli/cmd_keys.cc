@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "custody/checkpoint.h"
 #include "custody/keys.h"
 
 namespace custody::cli {
@@ -58,6 +59,8 @@ void RegisterKeys(CLI::App& app, Globals& g, Action& action) {
                          {"keyid", k.key.key_id()},
                          {"created", k.created},
                          {"path", k.path},
+                         // For C2SP tools checking our checkpoints.
+                         {"noteVerifierKey", VerifierKey(k.name, k.key)},
                          {"signing", k.key.key_id() == mine}});
         } else {
           std::string line = (k.key.key_id() == mine ? "* " : "  ") + k.name;
