@@ -5,6 +5,7 @@
 #define CUSTODY_CLI_CLI_H_
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>
@@ -48,6 +49,9 @@ std::string Summarize(const Statement& st);
 // `line` with control bytes written as \xNN (outside input must not drive
 // the terminal).
 std::string Printable(std::string_view line);
+// Prints JSON to stdout (indent < 0: one line). JSON escapes control bytes
+// itself; invalid UTF-8 is replaced rather than thrown on.
+void OutJson(const nlohmann::json& j, int indent = 2);
 // Prints a line to stdout / stderr, through Printable().
 void Out(const std::string& line);
 void Err(const std::string& line);

@@ -71,7 +71,7 @@ void RegisterKeys(CLI::App& app, Globals& g, Action& action) {
         }
       }
       if (*json) {
-        Out(arr.dump(2));
+        OutJson(arr);
       } else if (ring.empty()) {
         Err("no trusted keys in " + project->paths().keys_dir + " (run custody init)");
       }

@@ -50,7 +50,7 @@ void RegisterLog(CLI::App& app, Globals& g, Action& action) {
                               {"commits", e.commits},
                               {"files", e.files}};
           if (st.ok()) j["summary"] = Summarize(*st);
-          Out(j.dump());
+          OutJson(j, -1);
         } else {
           std::string k = e.kind;
           k.resize(std::max<size_t>(k.size(), 12), ' ');

@@ -105,7 +105,7 @@ void RegisterShow(CLI::App& app, Globals& g, Action& action) {
           j["inclusionProofError"] = proof.status().message();
         }
         if (prompt_text) j["promptText"] = *prompt_text;
-        Out(j.dump(2));
+        OutJson(j);
         return verified.ok() && proof.ok() ? ExitCode::kOk : ExitCode::kFailed;
       }
       Out("entry      #" + std::to_string(e.index) + "  " + e.id);
@@ -114,7 +114,8 @@ void RegisterShow(CLI::App& app, Globals& g, Action& action) {
       Out("signer     " + signer);
       Out("signature  " + sig_status);
       Out("statement");
-      std::string pretty = statement.dump(2);
+      std::string pretty =
+          statement.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
       size_t start = 0;
       while (start < pretty.size()) {
         size_t nl = pretty.find('\n', start);

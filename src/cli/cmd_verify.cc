@@ -133,7 +133,7 @@ void RegisterVerify(CLI::App& app, Globals& g, Action& action) {
                             {"trustedKeys", ring.size()},
                             {"seconds", secs},
                             {"problems", problems}};
-        Out(j.dump(2));
+        OutJson(j);
       } else {
         for (const auto& p : problems) Out("FAIL  " + p);
         for (const auto& c : notes.carried) Out("note  " + c);

@@ -69,6 +69,10 @@ std::string Printable(std::string_view line) {
   return out;
 }
 
+void OutJson(const nlohmann::json& j, int indent) {
+  std::cout << j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
 void Out(const std::string& line) { std::cout << Printable(line) << '\n'; }
 void Err(const std::string& line) { std::cerr << Printable(line) << '\n'; }
 
