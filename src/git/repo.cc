@@ -282,13 +282,22 @@ class LibGit2Repo final : public Repo {
                              env->LockFile(JoinPath(lock_dir, "notes.lock")));
 
     std::string ref(notes_ref);
+    bool locked = false;
     for (int attempt = 0; attempt < kMaxNoteAttempts; ++attempt) {
       bool retry = false;
-      CUSTODY_RETURN_IF_ERROR(AppendOnce(ref, target, lines, sig.get(), &retry));
+      locked = false;
+      CUSTODY_RETURN_IF_ERROR(AppendOnce(ref, target, lines, sig.get(), &retry, &locked));
       if (!retry) return Status::OK();
       // The lock excludes other custody writers, so only a foreign writer
       // (plain `git notes`) can move the ref; back off briefly and re-read.
       std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
+    }
+    if (locked) {
+      // git's own lock file outlived every retry: another git is running,
+      // or one crashed and left it behind.
+      return Status::Unavailable(JoinPath(common_dir(), ref + ".lock"),
+                                 "exists: another git process is running, or one crashed "
+                                 "(remove the file if none is running)");
     }
     return Status::Unavailable(ref, "kept changing while appending a note (retry)");
   }
@@ -416,9 +425,11 @@ class LibGit2Repo final : public Repo {
   }
 
   // One read-modify-write of the note. Sets *retry when the notes ref moved
-  // between our read and our compare-and-swap.
+  // between our read and our compare-and-swap, and *locked when git's own
+  // ref lock file was in the way.
   Status AppendOnce(const std::string& ref, const git_oid& target,
-                    const std::vector<std::string>& lines, const git_signature* sig, bool* retry) {
+                    const std::vector<std::string>& lines, const git_signature* sig, bool* retry,
+                    bool* locked) {
     *retry = false;
     git_reference* raw_ref = nullptr;
     int rc = git_reference_lookup(&raw_ref, repo_.get(), ref.c_str());
@@ -481,6 +492,7 @@ class LibGit2Repo final : public Repo {
     git_reference_free(raw_updated);
     if (rc == GIT_EMODIFIED || rc == GIT_EEXISTS || rc == GIT_ELOCKED) {
       *retry = true;
+      *locked = rc == GIT_ELOCKED;
       return Status::OK();
     }
     if (rc < 0) return GitStatus(rc, ref);
