@@ -1,7 +1,10 @@
 // custody log: list ledger entries, filtered.
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "custody/hash.h"
 #include "custody/time.h"
 
 namespace custody::cli {
@@ -35,9 +38,31 @@ void RegisterLog(CLI::App& app, Globals& g, Action& action) {
       if (!file->empty()) {
         CUSTODY_ASSIGN_OR_RETURN(q.file, project->RelativePath(*file, WorkingDir(g)));
       }
-      q.limit = *limit;
+      q.limit = q.commit ? 0 : *limit;
       CUSTODY_ASSIGN_OR_RETURN(Store * store, project->GetStore());
       CUSTODY_ASSIGN_OR_RETURN(auto entries, store->Query(q));
+      if (q.commit) {
+        // Amend and rebase move a commit's note to the new commit, but the
+        // signed subject (and so the index) keeps the old id: the envelopes
+        // in the commit's note are about it too.
+        CUSTODY_ASSIGN_OR_RETURN(auto lines, project->repo().ReadNoteLines(kNotesRef, *q.commit));
+        for (const auto& line : lines) {
+          auto e = store->FindEntry(Sha256Hex(line));
+          if (!e.ok()) continue;  // written on another machine: not in this ledger
+          bool keep = (!q.kind || e->kind == *q.kind) && (!q.since || e->recorded_at >= *q.since) &&
+                      (!q.file || std::find(e->files.begin(), e->files.end(), *q.file) !=
+                                      e->files.end());
+          if (keep) entries.push_back(std::move(e).value());
+        }
+        std::sort(entries.begin(), entries.end(),
+                  [](const StoredEntry& a, const StoredEntry& b) { return a.index < b.index; });
+        entries.erase(std::unique(entries.begin(), entries.end(),
+                                  [](const StoredEntry& a, const StoredEntry& b) {
+                                    return a.index == b.index;
+                                  }),
+                      entries.end());
+        if (*limit > 0 && entries.size() > *limit) entries.resize(*limit);
+      }
       for (const auto& e : entries) {
         auto st = DecodeEntry(e);
         if (*json) {
