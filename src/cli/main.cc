@@ -114,8 +114,11 @@ int main(int argc, char** argv) {
       verb += " " + at->get_name();
     }
     std::string what = e.what();
-    if (at->get_require_subcommand_min() > 0 && !at->remaining().empty()) {
-      what = at->remaining().front() + ": not a " + verb + " command";  // `custody frob`
+    // With fallthrough an unknown word may be left on the parent, so look
+    // at every level.
+    std::vector<std::string> rest = app.remaining(/*recurse=*/true);
+    if (at->get_require_subcommand_min() > 0 && !rest.empty()) {
+      what = rest.front() + ": not a " + verb + " command";  // `custody frob`
     }
     std::fflush(stdout);
     std::cerr << "custody: " << what << " (see " << verb << " --help)\n";
