@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <cstring>
+#include <map>
 
 namespace custody {
 namespace {
@@ -134,22 +135,27 @@ class Db {
   sqlite3* raw() const { return db_; }
   const std::string& path() const { return path_; }
 
-  // Proof building and verification read many nodes: one prepared
-  // statement serves them all.
-  Result<Stmt*> NodeStmt() {
-    if (node_stmt_.get() == nullptr) {
-      CUSTODY_ASSIGN_OR_RETURN(node_stmt_, Prepare("SELECT hash FROM nodes WHERE level=? AND idx=?"));
+  // A prepared statement kept for the life of the connection, reset and
+  // with its bindings cleared. Hot paths (appends, node reads) run the same
+  // few statements thousands of times; preparing costs more than running.
+  // `sql` must be a string literal (its address is the cache key).
+  Result<Stmt*> Cached(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+      CUSTODY_ASSIGN_OR_RETURN(Stmt s, Prepare(sql));
+      it = cache_.emplace(sql, std::move(s)).first;
     }
-    sqlite3_reset(node_stmt_.get());
-    return &node_stmt_;
+    sqlite3_reset(it->second.get());
+    sqlite3_clear_bindings(it->second.get());
+    return &it->second;
   }
   // Finalises cached statements; must run before the connection closes.
-  void ReleaseStatements() { node_stmt_ = Stmt(); }
+  void ReleaseStatements() { cache_.clear(); }
 
  private:
   sqlite3* db_;
   std::string path_;
-  Stmt node_stmt_;
+  std::map<const char*, Stmt> cache_;
 };
 
 std::string EncodeHashes(const std::vector<merkle::Hash>& hashes) {
@@ -167,7 +173,7 @@ Result<merkle::Hash> ToHash(const std::string& bytes, const std::string& where) 
 
 // Reading helpers shared by the store and its write transaction.
 Result<merkle::Hash> ReadNode(Db& db, int level, uint64_t index) {
-  CUSTODY_ASSIGN_OR_RETURN(Stmt * s, db.NodeStmt());
+  CUSTODY_ASSIGN_OR_RETURN(Stmt * s, db.Cached("SELECT hash FROM nodes WHERE level=? AND idx=?"));
   s->Bind(1, level);
   s->Bind(2, static_cast<int64_t>(index));
   int rc = sqlite3_step(s->get());
@@ -257,17 +263,17 @@ class SqliteWriteTxn : public WriteTxn {
   Result<TreeState> GetTreeState() override { return ReadTreeState(*db_); }
 
   Status PutEntry(const StoredEntry& e) override {
-    CUSTODY_ASSIGN_OR_RETURN(Stmt s, db_->Prepare(
+    CUSTODY_ASSIGN_OR_RETURN(Stmt * s, db_->Cached(
         "INSERT INTO entries(idx,id,envelope,kind,predicate_type,recorded_at,signer) "
         "VALUES(?,?,?,?,?,?,?)"));
-    s.Bind(1, static_cast<int64_t>(e.index));
-    s.Bind(2, e.id);
-    s.BindBlob(3, e.envelope);
-    s.Bind(4, e.kind);
-    s.Bind(5, e.predicate_type);
-    s.Bind(6, e.recorded_at);
-    s.Bind(7, e.signer);
-    CUSTODY_RETURN_IF_ERROR(db_->Done(s, "insert entry"));
+    s->Bind(1, static_cast<int64_t>(e.index));
+    s->Bind(2, e.id);
+    s->BindBlob(3, e.envelope);
+    s->Bind(4, e.kind);
+    s->Bind(5, e.predicate_type);
+    s->Bind(6, e.recorded_at);
+    s->Bind(7, e.signer);
+    CUSTODY_RETURN_IF_ERROR(db_->Done(*s, "insert entry"));
     struct List {
       const char* sql;
       const std::vector<std::string>* values;
@@ -279,26 +285,25 @@ class SqliteWriteTxn : public WriteTxn {
     };
     for (auto& l : lists) {
       if (l.values->empty()) continue;
-      CUSTODY_ASSIGN_OR_RETURN(Stmt li, db_->Prepare(l.sql));
+      CUSTODY_ASSIGN_OR_RETURN(Stmt * li, db_->Cached(l.sql));
       for (auto& v : *l.values) {
-        li.Bind(1, v);
-        li.Bind(2, static_cast<int64_t>(e.index));
-        CUSTODY_RETURN_IF_ERROR(db_->Done(li, "insert entry index"));
-        sqlite3_reset(li.get());
+        li->Bind(1, v);
+        li->Bind(2, static_cast<int64_t>(e.index));
+        CUSTODY_RETURN_IF_ERROR(db_->Done(*li, "insert entry index"));
+        sqlite3_reset(li->get());
       }
     }
     return Status::OK();
   }
 
   Status PutNodes(const std::vector<merkle::NodeRef>& nodes) override {
-    CUSTODY_ASSIGN_OR_RETURN(Stmt s,
-                             db_->Prepare("INSERT INTO nodes(level,idx,hash) VALUES(?,?,?)"));
+    CUSTODY_ASSIGN_OR_RETURN(Stmt * s, db_->Cached("INSERT INTO nodes(level,idx,hash) VALUES(?,?,?)"));
     for (auto& n : nodes) {
-      s.Bind(1, n.level);
-      s.Bind(2, static_cast<int64_t>(n.index));
-      s.BindBlob(3, DigestBytes(n.hash));
-      CUSTODY_RETURN_IF_ERROR(db_->Done(s, "insert node"));
-      sqlite3_reset(s.get());
+      s->Bind(1, n.level);
+      s->Bind(2, static_cast<int64_t>(n.index));
+      s->BindBlob(3, DigestBytes(n.hash));
+      CUSTODY_RETURN_IF_ERROR(db_->Done(*s, "insert node"));
+      sqlite3_reset(s->get());
     }
     return Status::OK();
   }
