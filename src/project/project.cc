@@ -258,16 +258,16 @@ Result<AppendedEntry> Project::RecordGeneration(const RecordRequest& req, const 
   rec.recorder_version = std::string(kVersion);
 
   rec.constraint_files.push_back({".custody/policy.toml", policy.sha256});
-  auto add_rules_file = [&](const std::string& rel) -> Status {
+  // Rules files are optional: absent (or unreadable) ones are not in force.
+  auto add_rules_file = [&](const std::string& rel) {
     auto text = env_->ReadFile(JoinPath(paths_.workdir, rel));
     if (text.ok()) rec.constraint_files.push_back({rel, Sha256Hex(*text)});
-    return Status::OK();
   };
-  for (const char* f : kRulesFiles) CUSTODY_RETURN_IF_ERROR(add_rules_file(f));
+  for (const char* f : kRulesFiles) add_rules_file(f);
   for (const char* d : kRulesDirs) {
     auto names = env_->ListDir(JoinPath(paths_.workdir, d));
     if (!names.ok()) continue;
-    for (const auto& n : *names) CUSTODY_RETURN_IF_ERROR(add_rules_file(std::string(d) + "/" + n));
+    for (const auto& n : *names) add_rules_file(std::string(d) + "/" + n);
   }
 
   for (const auto& f : req.files) {
