@@ -52,11 +52,19 @@ crash_rounds() {
       </dev/null >/dev/null 2>>"$WORK/appender.err" &
     pgid=$!
     track_pid "$pgid"
-    # Let the loop get going, wait 0.05 .. 0.40 s, then make sure the kill
-    # lands while a custody process runs (on a loaded machine wall-clock
-    # timing alone would often hit the shell between two records).
+    # On odd rounds let at least one record complete first, so records
+    # make progress however slow the machine is (an ASan build on a loaded
+    # CI runner takes far longer per record than a release build here).
+    # Then wait a random 0 .. 1.5 record-durations, so kills land at every
+    # point of a record, and make sure the kill hits a running custody
+    # process (wall-clock timing alone often hits the shell between two).
+    if ((round % 2 == 1)); then
+      local before
+      before=$(wc -l <"$ids")
+      for _ in $(seq 1500); do (($(wc -l <"$ids") > before)) && break; sleep 0.02; done
+    fi
     for _ in $(seq 100); do custody_in_group "$pgid" && break; sleep 0.02; done
-    sleep "0.$(printf '%02d' $((5 + RANDOM % 36)))"
+    sleep "$(awk -v ms="$RECORD_MS" -v r="$RANDOM" 'BEGIN { printf "%.3f", ms * 1.5 * r / 32768 / 1000 }')"
     for _ in $(seq 100); do custody_in_group "$pgid" && break; sleep 0.01; done
     if custody_in_group "$pgid"; then KILLED_MID_RECORD=$((KILLED_MID_RECORD + 1)); fi
     kill -9 -- "-$pgid" 2>/dev/null || true
@@ -90,6 +98,13 @@ check_ledger() {
   done <"$ids"
   ((missing == 0)) || fail "$missing confirmed records are missing after the crashes"
 }
+
+# How long one record takes here: the kill delays scale with it.
+start_ns=$(date +%s%N)
+printf 'timing\n' >f.txt
+expect_exit 0 custody -q record --agent crash --model m --file f.txt
+RECORD_MS=$((($(date +%s%N) - start_ns) / 1000000 + 1))
+echo "one record takes ${RECORD_MS} ms here"
 
 # --- phase 1: records about files ------------------------------------------
 IDS="$WORK/ids.log"
