@@ -7,9 +7,11 @@
 #include <openssl/pem.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
+#include "custody/encoding.h"
 #include "custody/hash.h"
 
 namespace custody {
@@ -53,6 +55,50 @@ using BioPtr = std::unique_ptr<BIO, BioDeleter>;
 BioPtr ReadBio(std::string_view data) {
   if (data.size() > kMaxPemSize) return nullptr;
   return BioPtr(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+}
+
+// The DER prefixes of an Ed25519 key in its only RFC 8410 encodings:
+// SubjectPublicKeyInfo, and a PKCS#8 v1 PrivateKeyInfo without attributes.
+// Each is followed by the 32 raw key bytes.
+constexpr std::string_view kSpkiPrefix{"\x30\x2a\x30\x05\x06\x03\x2b\x65\x70\x03\x21\x00", 12};
+constexpr std::string_view kPkcs8Prefix{
+    "\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20", 16};
+
+// The raw key inside a PEM block that is exactly `label` around
+// `der_prefix` + 32 bytes; nullopt for anything else (other labels, headers,
+// trailing text, other algorithms), which then goes to OpenSSL's decoders.
+// Why: OpenSSL 3's generic decoder chain costs ~4.5M instructions per key,
+// more than the rest of a `custody record` together once libgit2 is fast
+// (docs/PERFORMANCE.md "Hook"), while both formats here are fixed-size.
+std::optional<std::string> RawFromFixedPem(std::string_view pem, std::string_view label,
+                                           std::string_view der_prefix) {
+  const std::string begin = "-----BEGIN " + std::string(label) + "-----";
+  const std::string end = "-----END " + std::string(label) + "-----";
+  size_t start = pem.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || pem.compare(start, begin.size(), begin) != 0) {
+    return std::nullopt;
+  }
+  size_t body = start + begin.size();
+  size_t stop = pem.find(end, body);
+  if (stop == std::string_view::npos ||
+      pem.find_first_not_of(" \t\r\n", stop + end.size()) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string b64;
+  for (char c : pem.substr(body, stop - body)) {
+    if (c == '\n' || c == '\r' || c == ' ' || c == '\t') continue;
+    if (c == ':') return std::nullopt;  // RFC 1421 headers (encrypted PEM)
+    b64.push_back(c);
+  }
+  Result<std::string> der = Base64Decode(b64);
+  if (!der.ok() || der->size() != der_prefix.size() + kRawKeySize ||
+      der->compare(0, der_prefix.size(), der_prefix) != 0) {
+    if (der.ok()) OPENSSL_cleanse(der->data(), der->size());
+    return std::nullopt;
+  }
+  std::string raw = der->substr(der_prefix.size());
+  OPENSSL_cleanse(der->data(), der->size());
+  return raw;
 }
 
 // Everything written to `bio` so far.
@@ -118,6 +164,9 @@ Result<PublicKey> PublicKey::FromRaw(std::string_view raw) {
 }
 
 Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
+  if (std::optional<std::string> raw = RawFromFixedPem(pem, "PUBLIC KEY", kSpkiPrefix)) {
+    return PublicKey::FromRaw(*raw);
+  }
   BioPtr bio = ReadBio(pem);
   if (!bio) return Status::InvalidArgument("public key", "PEM text is too large");
   PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr));
@@ -224,9 +273,18 @@ Result<PrivateKey> PrivateKey::FromSeed(std::string_view seed) {
 }
 
 Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
-  BioPtr bio = ReadBio(pem);
-  if (!bio) return Status::InvalidArgument("private key", "PEM text is too large");
-  PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
+  PkeyPtr pkey;
+  if (std::optional<std::string> seed = RawFromFixedPem(pem, "PRIVATE KEY", kPkcs8Prefix)) {
+    pkey.reset(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
+                                            reinterpret_cast<const unsigned char*>(seed->data()),
+                                            seed->size()));
+    OPENSSL_cleanse(seed->data(), seed->size());
+  }
+  if (!pkey) {
+    BioPtr bio = ReadBio(pem);
+    if (!bio) return Status::InvalidArgument("private key", "PEM text is too large");
+    pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
+  }
   if (!pkey) {
     return Status::InvalidArgument(
         "private key",

@@ -131,6 +131,31 @@ TEST(Ed25519Test, ReadsOpenSslPkcs8Pem) {
   EXPECT_EQ(key->ToPem(), pem);
 }
 
+TEST(Ed25519Test, FixedFormPemAndOpenSslDecoderAgree) {
+  // The fixed-form fast path (plain PEM, CRLF PEM) and OpenSSL's decoders
+  // (PEM after explanatory text, which only OpenSSL's reader skips) must
+  // give the same key.
+  Result<PrivateKey> key = PrivateKey::FromSeed(Unhex(kVectors[0].seed));
+  ASSERT_OK(key);
+  std::string pem = key->ToPem();
+  std::string crlf;
+  for (char c : pem) {
+    if (c == '\n') crlf += '\r';
+    crlf += c;
+  }
+  for (const std::string& text : {pem, crlf, "key for ci\n" + pem}) {
+    Result<PrivateKey> k = PrivateKey::FromPem(text);
+    ASSERT_OK(k);
+    EXPECT_EQ(HexEncode(k->public_key().raw()), kVectors[0].public_key);
+  }
+  std::string pub = key->public_key().ToPem();
+  for (const std::string& text : {pub, "trusted\n" + pub}) {
+    Result<PublicKey> p = PublicKey::FromPem(text);
+    ASSERT_OK(p);
+    EXPECT_EQ(HexEncode(p->raw()), kVectors[0].public_key);
+  }
+}
+
 TEST(Ed25519Test, RejectsBadLengths) {
   for (size_t n : {0, 31, 33, 64}) {
     Result<PublicKey> pub = PublicKey::FromRaw(std::string(n, 'a'));

@@ -3,9 +3,11 @@
 
 #include "custody/repo.h"
 
+#include <dlfcn.h>
 #include <git2.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <set>
 #include <string>
@@ -39,10 +41,20 @@ constexpr std::string_view kNotARepoHint =
     "first)";
 constexpr int kMaxNoteAttempts = 50;
 
+// Set while git_libgit2_init() runs; see mbedtls_x509_crt_parse_file below.
+std::atomic<bool> g_in_libgit2_init{false};
+std::atomic<int> g_deferred_ca_loads{0};
+
 // libgit2 keeps a process-wide refcount; initialise it once and never shut
 // down (shutting down under live Repo objects would free their caches).
 void EnsureLibgit2() {
-  static const int kInitCount = git_libgit2_init();
+  static const int kInitCount = [] {
+    g_in_libgit2_init = true;
+    int n = git_libgit2_init();
+    g_in_libgit2_init = false;
+    git_error_clear();  // the deferred CA load leaves an error message behind
+    return n;
+  }();
   (void)kInitCount;
 }
 
@@ -537,4 +549,31 @@ Result<std::unique_ptr<Repo>> Repo::Discover(const std::string& start_path) {
   return std::unique_ptr<Repo>(new LibGit2Repo(Owned<git_repository>(raw)));
 }
 
+}  // namespace custody
+
+// Debian's libgit2 is built with mbedTLS, whose global init parses the whole
+// system CA bundle (~56M instructions, two thirds of a `custody record` or an
+// agent hook run, measured with callgrind) although custody never uses
+// libgit2's HTTPS transport: fetches and pushes go through the git CLI.
+// libgit2 resolves this function through the dynamic symbol table, so this
+// definition in custody is the one it calls. During git_libgit2_init() it
+// reports a load error (libgit2 then starts with no CA certificates, so any
+// HTTPS use through libgit2 would fail verification: closed, not open); at
+// every other time, e.g. git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS),
+// it forwards to mbedTLS unchanged. Builds of libgit2 on OpenSSL never call
+// it.
+extern "C" int mbedtls_x509_crt_parse_file(void* chain, const char* path) {
+  constexpr int kMbedtlsFileIoError = -0x2900;  // MBEDTLS_ERR_X509_FILE_IO_ERROR
+  if (custody::g_in_libgit2_init.load()) {
+    custody::g_deferred_ca_loads.fetch_add(1);
+    return kMbedtlsFileIoError;
+  }
+  using ParseFile = int (*)(void*, const char*);
+  static const ParseFile real =
+      reinterpret_cast<ParseFile>(dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file"));
+  return real != nullptr ? real(chain, path) : kMbedtlsFileIoError;
+}
+
+namespace custody {
+int DeferredCaBundleLoadsForTest() { return g_deferred_ca_loads.load(); }
 }  // namespace custody

@@ -2,6 +2,7 @@
 // directories, cross-checked with the real git command line.
 #include "custody/repo.h"
 
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
 #include "common/test_util.h"
 
 namespace custody {
+int DeferredCaBundleLoadsForTest();  // src/git/repo.cc
 namespace {
 
 using ::custody::testing::ScopedTempDir;
@@ -116,6 +118,15 @@ TEST_F(RepoTest, DiscoverFromSubdirectory) {
   EXPECT_EQ(repo->git_dir(), work_ + "/.git");
   EXPECT_EQ(repo->common_dir(), work_ + "/.git");
   EXPECT_FALSE(repo->is_bare());
+}
+
+TEST_F(RepoTest, LibgitInitSkipsTheCaBundleOnMbedtlsBuilds) {
+  InitRepo(work_);
+  ASSERT_NE(Open(work_), nullptr);  // initialises libgit2 if nothing did yet
+  // With libgit2 on mbedTLS (Debian's build) the CA bundle load at init was
+  // turned away exactly once; on other TLS backends it is never attempted.
+  const bool mbedtls = dlsym(RTLD_DEFAULT, "mbedtls_ssl_conf_ca_chain") != nullptr;
+  EXPECT_EQ(DeferredCaBundleLoadsForTest(), mbedtls ? 1 : 0);
 }
 
 TEST_F(RepoTest, DiscoverOutsideRepositoryIsNotFound) {
