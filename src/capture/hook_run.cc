@@ -90,7 +90,11 @@ class Hook {
     }
     gaps_path_ = JoinPath(paths.ledger_dir, "gaps.jsonl");
     if (!parsed.ok()) {
-      Gap("", "payload not recorded: " + parsed.status().ToString());
+      // The JSON parser's message may end with the last token it read,
+      // which is payload text: cut it.
+      std::string why = parsed.status().ToString();
+      if (size_t cut = why.find("; last read"); cut != std::string::npos) why.resize(cut);
+      Gap("", "payload not recorded: " + why);
       return Allow(nullptr, "");
     }
     ev_ = std::move(parsed).value();
