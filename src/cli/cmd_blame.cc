@@ -131,13 +131,14 @@ void RegisterBlame(CLI::App& app, Globals& g, Action& action) {
         }
         auto found = (*log)->Lookup(hashes);
         if (found.ok()) {
+          // By checkpoint, so AI-then-edited lines (whose text no longer
+          // matches) get the summary through their unchanged neighbours.
+          std::map<std::string, std::string> summary;
+          for (const auto& [key, origins] : *found) {
+            for (const auto& o : origins) summary.emplace(o.checkpoint_id, o.prompt_summary);
+          }
           for (auto& r : rows) {
-            if (r.checkpoint.empty()) continue;
-            auto it = found->find(DigestBytes(LineHash(r.text)));
-            if (it == found->end()) continue;
-            for (const auto& o : it->second) {
-              if (o.checkpoint_id == r.checkpoint) r.prompt = o.prompt_summary;
-            }
+            if (auto it = summary.find(r.checkpoint); it != summary.end()) r.prompt = it->second;
           }
         }
       }
