@@ -8,6 +8,7 @@
 #include "cli/attribution_cli.h"
 #include "cli/cli.h"
 #include "custody/attribution.h"
+#include "custody/interop.h"
 #include "custody/working_log.h"
 
 namespace custody::cli {
@@ -279,6 +280,149 @@ void RegisterAttribute(CLI::App& app, Globals& g, Action& action) {
         }
       }
       if (*json) OutJson(out);
+      return ExitCode::kOk;
+    };
+  });
+}
+
+void RegisterInterop(CLI::App& app, Globals& g, Action& action) {
+  auto* cmd = app.add_subcommand(
+      "interop",
+      "Convert attributions to and from other formats: git-ai authorship/3.0.0 notes on\n"
+      "refs/notes/ai, and Agent Trace records (docs/attribution.md \"Interop\").");
+  cmd->require_subcommand(1);
+  auto* ex = cmd->add_subcommand(
+      "export",
+      "Print the attribution of each REV (commit or A..B) as git-ai notes or Agent Trace\n"
+      "records (JSON Lines); --write-notes stores git-ai notes on refs/notes/ai instead.");
+  auto format = std::make_shared<std::string>();
+  auto revs = std::make_shared<std::vector<std::string>>();
+  auto write = std::make_shared<bool>(false);
+  ex->add_option("--format", *format, "git-ai or agent-trace")
+      ->required()
+      ->check(CLI::IsMember({"git-ai", "agent-trace"}));
+  ex->add_option("REV", *revs, "Commits or ranges (default HEAD)");
+  ex->add_flag("--write-notes", *write, "git-ai: write the notes to refs/notes/ai");
+  ex->callback([&g, &action, format, revs, write] {
+    action = [&g, format, revs, write]() -> Result<ExitCode> {
+      CUSTODY_ASSIGN_OR_RETURN(auto project, OpenProject(g));
+      Repo& repo = project->repo();
+      CUSTODY_ASSIGN_OR_RETURN(Keyring keyring, project->LoadKeyring());
+      CUSTODY_ASSIGN_OR_RETURN(GitIdentity who, repo.DefaultIdentity());
+      std::vector<std::string> targets;
+      for (const auto& r : revs->empty() ? std::vector<std::string>{"HEAD"} : *revs) {
+        if (r.find("..") != std::string::npos) {
+          CUSTODY_ASSIGN_OR_RETURN(auto list, repo.RevList(r));
+          targets.insert(targets.end(), list.begin(), list.end());
+        } else {
+          CUSTODY_ASSIGN_OR_RETURN(std::string c, repo.ResolveCommit(r));
+          targets.push_back(c);
+        }
+      }
+      for (const auto& c : targets) {
+        CUSTODY_ASSIGN_OR_RETURN(StoredAttribution s, ReadAttribution(repo, keyring, c));
+        if (!s.latest) {
+          return Status::NotFound(c, "has no attribution (run custody attribute " +
+                                         c.substr(0, 12) + ")");
+        }
+        if (*format == "agent-trace") {
+          std::cout << ExportAgentTrace(*s.latest) << '\n';
+          continue;
+        }
+        CUSTODY_ASSIGN_OR_RETURN(CommitInfo info, repo.GetCommit(c));
+        std::string note =
+            ExportGitAiNote(*s.latest, info.author.name + " <" + info.author.email + ">");
+        if (*write) {
+          CUSTODY_RETURN_IF_ERROR(repo.WriteNote(kGitAiNotesRef, c, note, who));
+          if (!g.quiet) Err("wrote " + std::string(kGitAiNotesRef) + " note for " + c.substr(0, 12));
+        } else {
+          std::cout << note;
+        }
+      }
+      return ExitCode::kOk;
+    };
+  });
+
+  auto* im = cmd->add_subcommand(
+      "import",
+      "Record signed attribution statements from foreign claims: git-ai notes on\n"
+      "refs/notes/ai for each REV (commit or A..B), or Agent Trace records (JSON or JSON\n"
+      "Lines) from FILE ('-' = stdin). The statements say who imported them (method\n"
+      "import:git-ai / import:agent-trace); the foreign tool's claims are not verified.");
+  auto iformat = std::make_shared<std::string>();
+  auto args = std::make_shared<std::vector<std::string>>();
+  im->add_option("--format", *iformat, "git-ai or agent-trace")
+      ->required()
+      ->check(CLI::IsMember({"git-ai", "agent-trace"}));
+  im->add_option("ARG", *args, "git-ai: commits or ranges (default HEAD); agent-trace: FILE");
+  im->callback([&g, &action, iformat, args] {
+    action = [&g, iformat, args]() -> Result<ExitCode> {
+      CUSTODY_ASSIGN_OR_RETURN(auto project, OpenProject(g));
+      Repo& repo = project->repo();
+      std::vector<Attribution> found;
+      if (*iformat == "git-ai") {
+        std::vector<std::string> targets;
+        for (const auto& r : args->empty() ? std::vector<std::string>{"HEAD"} : *args) {
+          if (r.find("..") != std::string::npos) {
+            CUSTODY_ASSIGN_OR_RETURN(auto list, repo.RevList(r));
+            targets.insert(targets.end(), list.begin(), list.end());
+          } else {
+            CUSTODY_ASSIGN_OR_RETURN(std::string c, repo.ResolveCommit(r));
+            targets.push_back(c);
+          }
+        }
+        for (const auto& c : targets) {
+          CUSTODY_ASSIGN_OR_RETURN(auto note, repo.ReadNote(kGitAiNotesRef, c));
+          if (!note) continue;
+          auto a = ParseGitAiNote(*note, c);
+          if (!a.ok()) return a.status().WithPrefix(std::string(kGitAiNotesRef) + " " + c.substr(0, 12));
+          found.push_back(std::move(*a));
+        }
+      } else {
+        if (args->size() != 1) return Status::InvalidArgument("import", "give one FILE");
+        std::string text;
+        if ((*args)[0] == "-") {
+          text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        } else {
+          CUSTODY_ASSIGN_OR_RETURN(text, project->env().ReadFile((*args)[0]));
+        }
+        // One record, or JSON Lines.
+        std::vector<std::string> docs;
+        if (auto one = ParseAgentTrace(text); one.ok()) {
+          docs.push_back(text);
+        } else {
+          size_t pos = 0;
+          while (pos < text.size()) {
+            size_t nl = text.find('\n', pos);
+            if (nl == std::string::npos) nl = text.size();
+            std::string line = text.substr(pos, nl - pos);
+            pos = nl + 1;
+            if (!NormaliseLine(line).empty()) docs.push_back(line);
+          }
+        }
+        for (size_t i = 0; i < docs.size(); ++i) {
+          auto rec = ParseAgentTrace(docs[i]);
+          if (!rec.ok()) return rec.status().WithPrefix((*args)[0] + ":" + std::to_string(i + 1));
+          CUSTODY_ASSIGN_OR_RETURN(Attribution a, AttributionFromAgentTrace(*rec));
+          CUSTODY_ASSIGN_OR_RETURN(a.commit, repo.ResolveCommit(a.commit));
+          found.push_back(std::move(a));
+        }
+      }
+      std::vector<Statement> statements;
+      for (auto& a : found) {
+        CUSTODY_ASSIGN_OR_RETURN(CommitInfo info, repo.GetCommit(a.commit));
+        a.parents = info.parents;
+        a.timestamp_unix_nanos = project->env().NowUnixNanos();
+        statements.push_back(MakeAttributionStatement(a));
+      }
+      if (statements.empty()) {
+        Err("nothing to import");
+        return ExitCode::kOk;
+      }
+      CUSTODY_ASSIGN_OR_RETURN(auto appended, project->Record(statements));
+      for (size_t i = 0; i < appended.size(); ++i) {
+        Out(found[i].commit.substr(0, 12) + "  imported  " + appended[i].id);
+      }
       return ExitCode::kOk;
     };
   });

@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
   RegisterBlame(app, g, action);
   RegisterStats(app, g, action);
   RegisterGaps(app, g, action);
+  RegisterInterop(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
