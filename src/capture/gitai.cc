@@ -55,6 +55,7 @@ std::string ExportGitAiNote(const Attribution& a, const std::string& human_autho
   // key -> file -> ranges
   std::map<std::string, nlohmann::json> sessions;
   std::map<std::string, nlohmann::json> humans;
+  std::map<std::string, nlohmann::json> prompts;
   std::string attest;
   std::string human_key = "h_" + Hex14("human:" + human_author);
   for (const auto& f : a.files) {
@@ -79,16 +80,27 @@ std::string ExportGitAiNote(const Attribution& a, const std::string& human_autho
                                                                          : r.checkpoint;
           model = c != a.checkpoints.end() && !c->second.model.empty() ? c->second.model
                                                                         : "unknown";
-          if (r.checkpoint.rfind(kGitAiPrefix, 0) == 0 && r.checkpoint.size() == 7 + 34) {
-            trace = r.checkpoint.substr(7 + 18);  // the imported "t_..." part
-          } else {
+          std::string imported = r.checkpoint.rfind(kGitAiPrefix, 0) == 0
+                                     ? r.checkpoint.substr(kGitAiPrefix.size())
+                                     : std::string();
+          if (imported.size() == 16 && ValidKey(imported)) {
+            // A legacy prompt key keeps its form and its "prompts" record.
+            key = imported;
+            prompts[key] = {{"agent_id", {{"tool", tool}, {"id", id}, {"model", model}}}};
+          } else if (imported.size() == 34 && ValidKey(imported)) {
+            trace = imported.substr(18);  // the imported "t_..." part
+          } else if (IsLowerHex(r.checkpoint) && r.checkpoint.size() >= 14) {
             trace = "t_" + r.checkpoint.substr(0, 14);
+          } else {
+            trace = "t_" + Hex14(r.checkpoint);
           }
         }
-        std::string session = "s_" + Hex14(tool + ":" + id);
-        key = session + "::" + trace;
-        sessions[session] = {{"agent_id", {{"tool", tool}, {"id", id}, {"model", model}}},
-                             {"human_author", human_author}};
+        if (key.empty()) {
+          std::string session = "s_" + Hex14(tool + ":" + id);
+          key = session + "::" + trace;
+          sessions[session] = {{"agent_id", {{"tool", tool}, {"id", id}, {"model", model}}},
+                               {"human_author", human_author}};
+        }
       }
       if (!by_key.count(key)) order.push_back(key);
       by_key[key].emplace_back(r.start, r.end);
@@ -102,6 +114,7 @@ std::string ExportGitAiNote(const Attribution& a, const std::string& human_autho
   meta["git_ai_version"] = "custody-" + std::string(kVersion);
   meta["base_commit_sha"] = a.commit;
   meta["prompts"] = nlohmann::json::object();
+  for (const auto& [k, v] : prompts) meta["prompts"][k] = v;
   meta["sessions"] = nlohmann::json::object();
   for (const auto& [k, v] : sessions) meta["sessions"][k] = v;
   meta["humans"] = nlohmann::json::object();
