@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "custody/env.h"
 #include "custody/status.h"
@@ -20,9 +21,13 @@ struct Policy {
   std::string path;           // as given to LoadPolicy
   std::string sha256;         // lowercase hex of the file bytes
   std::string project_name;   // [project] name, "" when unset
-  // [prompts] storage: "digest" (default: only a salted digest is kept) or
-  // "full" (the text is kept beside the ledger, encrypted per record).
+  // [prompts] storage: "digest" (default: only a salted digest is kept),
+  // "full" (the text is kept beside the ledger, encrypted per record) or
+  // "redacted" (like full, after secrets are replaced by [REDACTED:kind]).
   std::string prompt_storage = "digest";
+  // [constraints] forbid_ai: globs (capture.h GlobMatch) of paths agents
+  // must not write; agent hooks refuse such edits before they happen.
+  std::vector<std::string> forbid_ai;
 };
 
 // Reads and parses `path`. InvalidArgument "PATH:LINE:COL: problem" when the

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "custody/statement.h"
@@ -58,6 +59,14 @@ struct PromptRef {
   std::string storage;        // "full" (text kept, encrypted) or "digest"
 };
 
+// A forbid_ai constraint applied to one path: refused before the write, or
+// (for agents without a pre-edit hook) violated by a write already made.
+struct ConstraintHit {
+  std::string constraint;  // "forbid_ai"
+  std::string pattern;     // the glob that covers the path
+  std::string path;        // repository-relative
+};
+
 // One generation checkpoint: what an agent produced and under what context.
 struct GenerationRecord {
   std::string agent;          // e.g. "claude-code"
@@ -72,6 +81,15 @@ struct GenerationRecord {
   std::vector<GeneratedFile> files;
   int64_t timestamp_unix_nanos = 0;
   std::string recorder_version;  // custody version that wrote it
+  // Hook checkpoints (method "hook"); every field optional, each emitted
+  // only when set (predicate v0.1 additions, docs/formats.md).
+  std::string hook_event;       // the agent's event name ("PostToolUse", "afterFileEdit")
+  std::string tool;             // the tool used ("Write", "Edit", "apply_patch", "Bash")
+  std::string tool_use_id;
+  std::string permission_mode;  // the agent's permission mode in force
+  std::vector<std::pair<std::string, int64_t>> lines_written;  // path -> non-blank lines
+  std::vector<ConstraintHit> refused;     // the attempt was refused (nothing written)
+  std::vector<ConstraintHit> violations;  // written although a constraint covers it
 };
 
 // The in-toto statement for a generation record. Subjects are the files

@@ -19,6 +19,7 @@
 #ifndef CUSTODY_REPO_H_
 #define CUSTODY_REPO_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,49 @@ namespace custody {
 struct GitIdentity {
   std::string name;
   std::string email;
+};
+
+// One commit, as attribution needs it. Times are Unix seconds.
+struct CommitInfo {
+  std::string id;                    // 40 hex
+  std::vector<std::string> parents;  // 40 hex each, in order (first parent first)
+  GitIdentity author;
+  GitIdentity committer;
+  int64_t author_time = 0;
+  int64_t commit_time = 0;
+  std::string message;  // the full raw message, trailers included
+};
+
+// One line of a diff: its 1-based number in the new file (added lines) or
+// the old file (removed lines), and its text without the line terminator.
+struct DiffLine {
+  int line = 0;
+  std::string text;
+};
+
+// One hunk of a file diff, with the lines it adds and removes.
+struct DiffHunk {
+  int old_start = 0, old_lines = 0, new_start = 0, new_lines = 0;
+  std::vector<DiffLine> added;
+  std::vector<DiffLine> removed;
+};
+
+// The changes to one file between two trees. Binary files carry no hunks.
+struct FileDiff {
+  std::string path;      // path in the new tree ('/'-separated)
+  std::string old_path;  // path in the old tree (differs on renames)
+  bool binary = false;
+  bool deleted = false;  // the file is gone in the new tree
+  std::vector<DiffHunk> hunks;
+};
+
+// The origin of one line of a blamed file.
+struct BlameLine {
+  // The commit that introduced the line (40 hex), or "" when the line is not
+  // committed yet (only when a buffer is blamed).
+  std::string commit;
+  std::string orig_path;  // the file's path in that commit
+  int orig_line = 0;      // 1-based line number in that commit's version
 };
 
 class Repo {
@@ -122,6 +166,35 @@ class Repo {
   // repository's effective config; each one that is unset or empty falls back
   // to "custody" / "custody@localhost".
   virtual Result<GitIdentity> DefaultIdentity() = 0;
+
+  // ---- History (attribution) ----------------------------------------------
+
+  // The commit `commit` (a full 40-hex id). NotFound when absent.
+  virtual Result<CommitInfo> GetCommit(const std::string& commit) = 0;
+  // The changes `commit` makes against `base` (a full id), or against its
+  // first parent when `base` is empty (a root commit: against the empty
+  // tree, so every line is added). No context lines; renames are detected
+  // only for exact copies (cheap on huge trees: unchanged subtrees are
+  // skipped by id). Files under submodules are skipped.
+  virtual Result<std::vector<FileDiff>> DiffCommit(const std::string& commit,
+                                                   const std::string& base) = 0;
+  // Blames `path` (relative to the top of the work tree) at HEAD with
+  // libgit2 (git_blame_file, no copy or move detection). When `buffer` is
+  // given, the result describes that text instead (e.g. the work-tree file),
+  // and lines changed since HEAD have an empty commit. One BlameLine per
+  // line, in order. NotFound when HEAD has no such file and no buffer is
+  // given.
+  virtual Result<std::vector<BlameLine>> Blame(const std::string& path,
+                                               const std::optional<std::string>& buffer) = 0;
+  // The whole note of `commit` on `notes_ref` as text, or nullopt when none.
+  virtual Result<std::optional<std::string>> ReadNote(std::string_view notes_ref,
+                                                      const std::string& commit) = 0;
+  // Replaces the note of `commit` on `notes_ref` with `text` (for foreign
+  // formats such as git-ai's, where a note is one document, not lines).
+  // Serialised with AppendNoteLines' lock; no commit is made when the note
+  // already equals `text`.
+  virtual Status WriteNote(std::string_view notes_ref, const std::string& commit,
+                           const std::string& text, const GitIdentity& author) = 0;
 
   // ---- Config -------------------------------------------------------------
   //

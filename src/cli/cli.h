@@ -34,6 +34,13 @@ void RegisterRecord(CLI::App& app, Globals& g, Action& action);
 void RegisterLog(CLI::App& app, Globals& g, Action& action);
 void RegisterShow(CLI::App& app, Globals& g, Action& action);
 void RegisterVerify(CLI::App& app, Globals& g, Action& action);
+void RegisterHook(CLI::App& app, Globals& g, Action& action);
+// Attribution verbs (cmd_attribute.cc, cmd_blame.cc, cmd_stats.cc).
+void RegisterAttribute(CLI::App& app, Globals& g, Action& action);
+void RegisterBlame(CLI::App& app, Globals& g, Action& action);
+void RegisterStats(CLI::App& app, Globals& g, Action& action);
+void RegisterGaps(CLI::App& app, Globals& g, Action& action);
+void RegisterInterop(CLI::App& app, Globals& g, Action& action);
 
 // The directory commands run in (-C or the process's cwd).
 std::string WorkingDir(const Globals& g);

@@ -1,5 +1,9 @@
-// custody init: policy template, signing key, ledger, git configuration.
+// custody init: policy template, signing key, ledger, git configuration;
+// with --agents the agent and git hooks, with --uninstall their removal.
+#include <sstream>
+
 #include "cli/cli.h"
+#include "custody/capture.h"
 
 namespace custody::cli {
 
@@ -17,12 +21,42 @@ void RegisterInit(CLI::App& app, Globals& g, Action& action) {
   cmd->add_option("--role", *role, "Role of that key")
       ->check(CLI::IsMember({"developer", "reviewer", "ci", "deployer", "auditor"}));
   cmd->add_flag("--no-key", *no_key, "Do not create or configure a signing key");
-  cmd->callback([&g, &action, opts, role, no_key] {
-    action = [&g, opts, role, no_key]() -> Result<ExitCode> {
+  auto agents = std::make_shared<std::string>();
+  auto uninstall = std::make_shared<bool>(false);
+  cmd->add_option("--agents", *agents,
+                  "Also install hooks for these agents (comma-separated: claude,cursor,codex,\n"
+                  "gemini) and the git hooks post-commit and post-rewrite; existing hook\n"
+                  "configuration is merged into, never replaced");
+  cmd->add_flag("--uninstall", *uninstall,
+                "Remove exactly the hooks --agents added (user hooks are left as they were)");
+  cmd->callback([&g, &action, opts, role, no_key, agents, uninstall] {
+    action = [&g, opts, role, no_key, agents, uninstall]() -> Result<ExitCode> {
+      auto print = [](const HookInstallReport& h) {
+        for (const auto& c : h.created) Out("created  " + c);
+        for (const auto& c : h.changed) Out("merged   " + c);
+        for (const auto& k : h.kept) Out("kept     " + k);
+        for (const auto& r : h.removed) Out("removed  " + r);
+        for (const auto& n : h.notes) Out("note     " + n);
+      };
+      if (*uninstall) {
+        CUSTODY_ASSIGN_OR_RETURN(auto project, OpenProject(g));
+        CUSTODY_ASSIGN_OR_RETURN(HookInstallReport h, UninstallAgentHooks(*project));
+        print(h);
+        return ExitCode::kOk;
+      }
       CUSTODY_ASSIGN_OR_RETURN(opts->role, ParseRole(*role));
       opts->generate_key = !*no_key;
       CUSTODY_ASSIGN_OR_RETURN(auto project, OpenProject(g));
       CUSTODY_ASSIGN_OR_RETURN(InitReport r, project->Init(*opts));
+      if (!agents->empty()) {
+        std::vector<std::string> list;
+        std::stringstream ss(*agents);
+        for (std::string a; std::getline(ss, a, ',');) {
+          if (!a.empty()) list.push_back(a);
+        }
+        CUSTODY_ASSIGN_OR_RETURN(HookInstallReport h, InstallAgentHooks(*project, list, "custody"));
+        print(h);
+      }
       for (const auto& c : r.created) Out("created  " + c);
       for (const auto& k : r.kept) Out("kept     " + k);
       if (r.key) {

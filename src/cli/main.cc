@@ -101,6 +101,12 @@ int main(int argc, char** argv) {
   RegisterLog(app, g, action);
   RegisterShow(app, g, action);
   RegisterVerify(app, g, action);
+  RegisterHook(app, g, action);
+  RegisterAttribute(app, g, action);
+  RegisterBlame(app, g, action);
+  RegisterStats(app, g, action);
+  RegisterGaps(app, g, action);
+  RegisterInterop(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -104,6 +104,27 @@ Statement MakeGenerationStatement(const GenerationRecord& r, const std::string& 
   }
   p["timestamp"] = FormatRfc3339(r.timestamp_unix_nanos);
   p["recorder"] = {{"name", "custody"}, {"version", r.recorder_version}};
+  if (!r.hook_event.empty() || !r.tool.empty()) {
+    p["hook"] = {{"event", r.hook_event}};
+    if (!r.tool.empty()) p["hook"]["tool"] = r.tool;
+    if (!r.tool_use_id.empty()) p["hook"]["toolUseId"] = r.tool_use_id;
+  }
+  if (!r.permission_mode.empty()) p["permissionMode"] = r.permission_mode;
+  if (!r.lines_written.empty()) {
+    p["linesWritten"] = nlohmann::json::array();
+    for (const auto& [path, n] : r.lines_written) {
+      p["linesWritten"].push_back({{"path", path}, {"lines", n}});
+    }
+  }
+  auto hits = [](const std::vector<ConstraintHit>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& h : v) {
+      a.push_back({{"constraint", h.constraint}, {"pattern", h.pattern}, {"path", h.path}});
+    }
+    return a;
+  };
+  if (!r.refused.empty()) p["refused"] = hits(r.refused);
+  if (!r.violations.empty()) p["constraintViolations"] = hits(r.violations);
   st.predicate = std::move(p);
   return st;
 }

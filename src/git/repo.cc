@@ -32,6 +32,8 @@ struct GitFree {
   void operator()(git_note* p) const { git_note_free(p); }
   void operator()(git_signature* p) const { git_signature_free(p); }
   void operator()(git_config* p) const { git_config_free(p); }
+  void operator()(git_diff* p) const { git_diff_free(p); }
+  void operator()(git_blame* p) const { git_blame_free(p); }
 };
 template <typename T>
 using Owned = std::unique_ptr<T, GitFree>;
@@ -338,6 +340,200 @@ class LibGit2Repo final : public Repo {
     return commits;
   }
 
+  Result<CommitInfo> GetCommit(const std::string& commit) override {
+    git_oid oid;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &oid));
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_commit> c, LookupCommit(oid, commit));
+    CommitInfo info;
+    info.id = OidHex(git_commit_id(c.get()));
+    unsigned n = git_commit_parentcount(c.get());
+    for (unsigned i = 0; i < n; ++i) info.parents.push_back(OidHex(git_commit_parent_id(c.get(), i)));
+    const git_signature* a = git_commit_author(c.get());
+    const git_signature* m = git_commit_committer(c.get());
+    if (a != nullptr) {
+      info.author = {a->name ? a->name : "", a->email ? a->email : ""};
+      info.author_time = static_cast<int64_t>(a->when.time);
+    }
+    if (m != nullptr) {
+      info.committer = {m->name ? m->name : "", m->email ? m->email : ""};
+      info.commit_time = static_cast<int64_t>(m->when.time);
+    }
+    const char* msg = git_commit_message_raw(c.get());
+    info.message = msg != nullptr ? msg : "";
+    return info;
+  }
+
+  Result<std::vector<FileDiff>> DiffCommit(const std::string& commit,
+                                           const std::string& base) override {
+    git_oid oid;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &oid));
+    CUSTODY_ASSIGN_OR_RETURN(Owned<git_commit> c, LookupCommit(oid, commit));
+    Owned<git_commit> b;
+    if (!base.empty()) {
+      git_oid boid;
+      CUSTODY_RETURN_IF_ERROR(ParseCommitId(base, &boid));
+      CUSTODY_ASSIGN_OR_RETURN(b, LookupCommit(boid, base));
+    } else if (git_commit_parentcount(c.get()) > 0) {
+      git_commit* raw = nullptr;
+      int rc = git_commit_parent(&raw, c.get(), 0);
+      if (rc < 0) return GitStatus(rc, commit + "^");
+      b.reset(raw);
+    }
+    git_tree* raw_new = nullptr;
+    int rc = git_commit_tree(&raw_new, c.get());
+    if (rc < 0) return GitStatus(rc, commit);
+    Owned<git_tree> new_tree(raw_new);
+    Owned<git_tree> old_tree;
+    if (b != nullptr) {
+      git_tree* raw_old = nullptr;
+      rc = git_commit_tree(&raw_old, b.get());
+      if (rc < 0) return GitStatus(rc, base);
+      old_tree.reset(raw_old);
+    }
+    git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+    opts.context_lines = 0;
+    opts.interhunk_lines = 0;
+    opts.flags |= GIT_DIFF_IGNORE_SUBMODULES;
+    git_diff* raw_diff = nullptr;
+    rc = git_diff_tree_to_tree(&raw_diff, repo_.get(), old_tree.get(), new_tree.get(), &opts);
+    if (rc < 0) return GitStatus(rc, commit);
+    Owned<git_diff> diff(raw_diff);
+    git_diff_find_options find = GIT_DIFF_FIND_OPTIONS_INIT;
+    find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_EXACT_MATCH_ONLY;
+    rc = git_diff_find_similar(diff.get(), &find);
+    if (rc < 0) return GitStatus(rc, commit);
+
+    std::vector<FileDiff> files;
+    auto file_cb = [](const git_diff_delta* d, float, void* payload) -> int {
+      auto* out = static_cast<std::vector<FileDiff>*>(payload);
+      FileDiff f;
+      f.path = d->new_file.path != nullptr ? d->new_file.path : "";
+      f.old_path = d->old_file.path != nullptr ? d->old_file.path : f.path;
+      f.binary = (d->flags & GIT_DIFF_FLAG_BINARY) != 0;
+      f.deleted = d->status == GIT_DELTA_DELETED;
+      out->push_back(std::move(f));
+      return 0;
+    };
+    auto binary_cb = [](const git_diff_delta*, const git_diff_binary*, void* payload) -> int {
+      auto* out = static_cast<std::vector<FileDiff>*>(payload);
+      if (!out->empty()) out->back().binary = true;
+      return 0;
+    };
+    auto hunk_cb = [](const git_diff_delta*, const git_diff_hunk* h, void* payload) -> int {
+      auto* out = static_cast<std::vector<FileDiff>*>(payload);
+      if (out->empty()) return 0;
+      DiffHunk hunk;
+      hunk.old_start = h->old_start;
+      hunk.old_lines = h->old_lines;
+      hunk.new_start = h->new_start;
+      hunk.new_lines = h->new_lines;
+      out->back().hunks.push_back(std::move(hunk));
+      return 0;
+    };
+    auto line_cb = [](const git_diff_delta*, const git_diff_hunk*, const git_diff_line* l,
+                      void* payload) -> int {
+      auto* out = static_cast<std::vector<FileDiff>*>(payload);
+      if (out->empty() || out->back().hunks.empty()) return 0;
+      DiffHunk& hunk = out->back().hunks.back();
+      std::string text(l->content, l->content_len);
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+      if (l->origin == GIT_DIFF_LINE_ADDITION) {
+        hunk.added.push_back({l->new_lineno, std::move(text)});
+      } else if (l->origin == GIT_DIFF_LINE_DELETION) {
+        hunk.removed.push_back({l->old_lineno, std::move(text)});
+      }
+      return 0;
+    };
+    rc = git_diff_foreach(diff.get(), file_cb, binary_cb, hunk_cb, line_cb, &files);
+    if (rc < 0) return GitStatus(rc, commit);
+    return files;
+  }
+
+  Result<std::vector<BlameLine>> Blame(const std::string& path,
+                                       const std::optional<std::string>& buffer) override {
+    git_blame_options opts = GIT_BLAME_OPTIONS_INIT;
+    git_blame* raw = nullptr;
+    int rc = git_blame_file(&raw, repo_.get(), path.c_str(), &opts);
+    Owned<git_blame> blame;
+    if (rc == GIT_ENOTFOUND && buffer) {
+      // A file HEAD does not have yet: every line is uncommitted.
+      std::vector<BlameLine> out(static_cast<size_t>(CountLines(*buffer)));
+      return out;
+    }
+    if (rc == GIT_ENOTFOUND) return Status::NotFound(path, "not in HEAD (is it committed?)");
+    if (rc < 0) return GitStatus(rc, path);
+    blame.reset(raw);
+    if (buffer) {
+      git_blame* raw_buf = nullptr;
+      rc = git_blame_buffer(&raw_buf, blame.get(), buffer->data(), buffer->size());
+      if (rc < 0) return GitStatus(rc, path);
+      blame.reset(raw_buf);
+    }
+    std::vector<BlameLine> out;
+    uint32_t n = git_blame_get_hunk_count(blame.get());
+    for (uint32_t i = 0; i < n; ++i) {
+      const git_blame_hunk* h = git_blame_get_hunk_byindex(blame.get(), i);
+      if (h == nullptr) continue;
+      bool committed = !git_oid_is_zero(&h->final_commit_id);
+      std::string id = committed ? OidHex(&h->final_commit_id) : "";
+      std::string orig = h->orig_path != nullptr ? h->orig_path : path;
+      for (size_t k = 0; k < h->lines_in_hunk; ++k) {
+        BlameLine l;
+        l.commit = id;
+        if (committed) {
+          l.orig_path = orig;
+          l.orig_line = static_cast<int>(h->orig_start_line_number + k);
+        }
+        out.push_back(std::move(l));
+      }
+    }
+    return out;
+  }
+
+  Result<std::optional<std::string>> ReadNote(std::string_view notes_ref,
+                                              const std::string& commit) override {
+    git_oid target;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &target));
+    std::string ref(notes_ref);
+    git_note* raw = nullptr;
+    int rc = git_note_read(&raw, repo_.get(), ref.c_str(), &target);
+    if (rc == GIT_ENOTFOUND) return std::optional<std::string>();
+    if (rc < 0) return GitStatus(rc, ref);
+    Owned<git_note> note(raw);
+    const char* message = git_note_message(note.get());
+    return std::optional<std::string>(message != nullptr ? message : "");
+  }
+
+  Status WriteNote(std::string_view notes_ref, const std::string& commit, const std::string& text,
+                   const GitIdentity& author) override {
+    git_oid target;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &target));
+    CUSTODY_RETURN_IF_ERROR(LookupCommit(target, commit).status());
+    git_signature* raw_sig = nullptr;
+    int rc = git_signature_now(&raw_sig, author.name.c_str(), author.email.c_str());
+    if (rc < 0) return GitStatus(rc, author.name + " <" + author.email + ">");
+    Owned<git_signature> sig(raw_sig);
+    Env* env = Env::Default();
+    std::string lock_dir = JoinPath(common_dir(), "custody");
+    CUSTODY_RETURN_IF_ERROR(env->CreateDirs(lock_dir));
+    CUSTODY_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                             env->LockFile(JoinPath(lock_dir, "notes.lock")));
+    std::string ref(notes_ref);
+    for (int attempt = 0; attempt < kMaxNoteAttempts; ++attempt) {
+      bool retry = false, locked = false;
+      CUSTODY_RETURN_IF_ERROR(
+          UpdateNoteOnce(ref, target, sig.get(), &retry, &locked,
+                         [&](std::string* message) {
+                           if (*message == text) return false;
+                           *message = text;
+                           return true;
+                         }));
+      if (!retry) return Status::OK();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1 + attempt));
+    }
+    return Status::Unavailable(ref, "kept changing while writing a note (retry)");
+  }
+
   Result<GitIdentity> DefaultIdentity() override {
     GitIdentity id{"custody", "custody@localhost"};
     CUSTODY_ASSIGN_OR_RETURN(std::optional<std::string> name, GetConfig("user.name"));
@@ -436,12 +632,46 @@ class LibGit2Repo final : public Repo {
     return Status::OK();
   }
 
+  Result<Owned<git_commit>> LookupCommit(const git_oid& oid, const std::string& subject) {
+    git_commit* raw = nullptr;
+    int rc = git_commit_lookup(&raw, repo_.get(), &oid);
+    if (rc == GIT_ENOTFOUND) return Status::NotFound(subject, "no such commit in this repository");
+    if (rc < 0) return GitStatus(rc, subject);
+    return Owned<git_commit>(raw);
+  }
+
+  static int CountLines(const std::string& text) {
+    int n = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+    if (!text.empty() && text.back() != '\n') ++n;
+    return n;
+  }
+
   // One read-modify-write of the note. Sets *retry when the notes ref moved
   // between our read and our compare-and-swap, and *locked when git's own
   // ref lock file was in the way.
   Status AppendOnce(const std::string& ref, const git_oid& target,
                     const std::vector<std::string>& lines, const git_signature* sig, bool* retry,
                     bool* locked) {
+    return UpdateNoteOnce(ref, target, sig, retry, locked, [&](std::string* message) {
+      std::vector<std::string> present = SplitNonEmptyLines(*message);
+      std::set<std::string_view> seen(present.begin(), present.end());
+      size_t old_size = message->size();
+      for (const std::string& line : lines) {
+        if (!seen.insert(line).second) continue;
+        if (!message->empty() && message->back() != '\n') *message += '\n';
+        *message += line;
+        *message += '\n';
+      }
+      return message->size() != old_size;
+    });
+  }
+
+  // Reads the note of `target` (empty when none), lets `edit` change it
+  // (edit returns false when nothing changed: no commit is made) and
+  // publishes the result with a compare-and-swap on the ref.
+  template <typename Edit>
+  Status UpdateNoteOnce(const std::string& ref, const git_oid& target, const git_signature* sig,
+                        bool* retry, bool* locked, Edit&& edit) {
     *retry = false;
     git_reference* raw_ref = nullptr;
     int rc = git_reference_lookup(&raw_ref, repo_.get(), ref.c_str());
@@ -472,17 +702,7 @@ class LibGit2Repo final : public Repo {
         message = git_note_message(note.get());
       }
     }
-
-    std::vector<std::string> present = SplitNonEmptyLines(message);
-    std::set<std::string_view> seen(present.begin(), present.end());
-    size_t old_size = message.size();
-    for (const std::string& line : lines) {
-      if (!seen.insert(line).second) continue;
-      if (!message.empty() && message.back() != '\n') message += '\n';
-      message += line;
-      message += '\n';
-    }
-    if (message.size() == old_size) return Status::OK();  // nothing new
+    if (!edit(&message)) return Status::OK();  // nothing new
 
     git_oid new_commit;
     // Build the notes commit without touching the ref (git_note_create offers

@@ -45,13 +45,33 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
                                        "prompts.storage must be a string");
       }
       std::string v = storage->as_string()->get();
-      if (v != "full" && v != "digest") {
+      if (v != "full" && v != "digest" && v != "redacted") {
         return Status::InvalidArgument(
             Where(path, storage->source()),
-            "prompts.storage: \"" + v + "\" is not one of \"full\", \"digest\"" +
-                (v == "redacted" ? " (\"redacted\" arrives with the secret scanner)" : ""));
+            "prompts.storage: \"" + v + "\" is not one of \"full\", \"redacted\", \"digest\"");
       }
       p.prompt_storage = v;
+    }
+  }
+  if (auto* constraints = root["constraints"].node()) {
+    if (!constraints->is_table()) {
+      return Status::InvalidArgument(Where(path, constraints->source()),
+                                     "constraints must be a table");
+    }
+    if (auto* forbid = (*constraints->as_table())["forbid_ai"].node()) {
+      auto* arr = forbid->as_array();
+      if (arr == nullptr) {
+        return Status::InvalidArgument(Where(path, forbid->source()),
+                                       "constraints.forbid_ai must be an array of globs");
+      }
+      for (auto& item : *arr) {
+        if (!item.is_string() || item.as_string()->get().empty()) {
+          return Status::InvalidArgument(Where(path, item.source()),
+                                         "constraints.forbid_ai entries must be non-empty "
+                                         "strings (globs such as \"src/auth/**\")");
+        }
+        p.forbid_ai.push_back(item.as_string()->get());
+      }
     }
   }
   return p;
@@ -84,7 +104,14 @@ name = ")";
 #   "digest": keep only the salted digest (default; nothing personal is stored)
 #   "full":   also keep the text beside the ledger, encrypted with a key per
 #             record, so it can be shown to reviewers and erased on request
+#   "redacted": like "full", after secrets (tokens, keys, passwords) in the
+#             text are replaced by [REDACTED:<kind>]
 storage = "digest"
+
+[constraints]
+# Paths AI agents must not write (globs; ** spans directories). Agent hooks
+# installed by `custody init --agents` refuse such edits before they happen.
+# forbid_ai = ["src/auth/**", "**/*.pem"]
 )";
   return out;
 }
