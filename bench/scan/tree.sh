@@ -77,11 +77,8 @@ if command -v detect-secrets > /dev/null; then
   ds_note="Yelp detect-secrets $(detect-secrets --version 2>&1) from PATH"
 else
   probe=$(cd "$tree" && "$ds_launcher" --version 2>&1 || true)
-  if grep -q "could not execute" <<< "$probe"; then
-    ds_note="not run: the npm package detect-secrets@$ds_ver is only a launcher for Yelp's Python detect-secrets (detect-secrets-hook) or its Docker image; neither is available here (launcher said: $(grep -m1 WARNING <<< "$probe"))"
-  else
-    ds_note="not run: launcher output: $(head -c 300 <<< "$probe")"
-  fi
+  why=$(grep -m1 -E 'WARNING|Cannot connect|Unable|not found|error' <<< "$probe" || head -1 <<< "$probe")
+  ds_note="not run: the npm package detect-secrets@$ds_ver is not detect-secrets itself but a launcher that runs Yelp's Python detect-secrets (detect-secrets-hook on PATH) or else a Docker image; here neither runs (it said: $why)"
 fi
 
 # --- input --------------------------------------------------------------
