@@ -20,7 +20,43 @@ LANG_EXT = {
     "java": r"\.java$", "go": r"\.go$", "csharp": r"\.cs$", "ruby": r"\.rb$", "php": r"\.php$",
     "c": r"\.[ch]$", "cpp": r"\.(?:cc|cpp|cxx|hh|hpp|hxx|h)$", "shell": r"\.(?:sh|bash|zsh)$",
 }
-PLACEHOLDER = re.compile(r"(?i)x{4,}|\*{3,}|example|placeholder|your[_\-]?(?:api|key|token|secret|password)|changeme|redacted|dummy|<[^>]*>|\$\{|\{\{|(.)\1{5,}")
+# Mirrors LooksLikePlaceholder in src/scan/filters.cc (the engine is the authority).
+_KNOWN = ["akiaiosfodnn7example", "wjalrxutnfemi/k7mdeng/bpxrficyexamplekey", "je7mtgbclwbf/2tk6iwf/bpxrficyexamplekey",
+          "4ec39hqlyjwdarjtt1zdp7dc", "sflkxwrjsmekkf2qt4fwpmejf36pok6yjv_adqssw5c", "xoxb-not-a-real-token",
+          "ghp_16c7e42f292c6912e7710c838347ae178b4a"]
+_WORDS = ["example", "placeholder", "your_", "your-", "yourapi", "yourkey", "yoursecret", "yourtoken",
+          "changeme", "change_me", "change-me", "dummy", "redacted", "insert_", "insert-", "replace_me",
+          "replaceme", "replace-me", "xxxx", "****", "....", "${", "{{", "%(", "os.environ",
+          "process.env", "getenv", "env[", "env.", "<your", "todo", "fixme", "notreal", "not_real",
+          "not-real", "sample_", "fake_", "fake-", "secret_here", "key_here", "token_here", "here>"]
+
+
+def looks_like_placeholder(secret):
+    if not secret:
+        return True
+    low = secret.lower()
+    if any(k in low for k in _KNOWN) or any(w in low for w in _WORDS):
+        return True
+    if len(secret) >= 3 and ((secret[0] == "<" and secret[-1] == ">") or (secret[0] == "[" and secret[-1] == "]")):
+        return True
+    if secret[0] == "$":
+        return True
+    if len(secret) >= 4 and re.fullmatch(r"[A-Z0-9_]+", secret) and "_" in secret:
+        return True
+    n = 1
+    for i in range(1, len(secret)):
+        n = n + 1 if secret[i] == secret[i - 1] else 1
+        if n >= 6:
+            return True
+    n = 1
+    for i in range(1, len(low)):
+        n = n + 1 if (low[i].isalnum() and ord(low[i]) == ord(low[i - 1]) + 1) else 1
+        if n >= 6:
+            return True
+    return len(secret) >= 8 and len(set(secret)) <= 3
+
+
+INLINE_ALLOW = re.compile(r"(?i)custody:allow|gitleaks:allow|nosec|pragma: allowlist secret")
 FORBIDDEN = [(re.compile(r"\(\?[=!<]"), "lookaround"), (re.compile(r"\\[1-9]"), "backreference"),
              (re.compile(r"\(\?>"), "atomic group"), (re.compile(r"[*+?}]\+"), "possessive quantifier")]
 
@@ -48,6 +84,7 @@ def load(paths=None):
             r["_allow"] = [re.compile(x) for x in al.get("regexes", [])]
             r["_allow_target"] = al.get("regex_target", "secret")
             r["_stop"] = [w.lower() for w in al.get("stopwords", [])]
+            r["_allow_paths"] = [re.compile(x) for x in al.get("paths", [])]
             r["_paths"] = [re.compile(x) for x in r.get("paths", [])] + [re.compile(LANG_EXT[l]) for l in r.get("languages", [])]
             rules.append(r)
     return rules
@@ -59,7 +96,7 @@ def applies(rule, path):
 
 def findings(rule, text, path):
     """Findings of one rule in text as (start, end, secret) - the engine's contract, emulated."""
-    if not applies(rule, path):
+    if not applies(rule, path) or any(p.search(path) for p in rule["_allow_paths"]):
         return []
     kws = rule.get("keywords")
     low = text.lower()
@@ -82,7 +119,9 @@ def findings(rule, text, path):
             continue
         if any(w in secret.lower() for w in rule["_stop"]):
             continue
-        if rule["category"] == "secret" and rule.get("placeholder_check", True) and PLACEHOLDER.search(secret):
+        if rule.get("placeholder_check", rule["category"] == "secret") and looks_like_placeholder(secret):
+            continue
+        if INLINE_ALLOW.search(text[line_start: None if line_end < 0 else line_end]):
             continue
         out.append((m.start(), m.end(), secret))
     return out

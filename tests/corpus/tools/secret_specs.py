@@ -18,7 +18,7 @@ def tok(body, end=END):
 
 def kv(kw, val):
     """A value assigned to a name that contains one of kw (env, JSON, YAML, code, call args)."""
-    return (r"(?i)(?:" + kw + r")[\w.\-]{0,25}(?:\([ \t]{0,3}\w{0,20})?[\"']?[ \t]{0,3}(?:=|:=|:|=>|,|\()[ \t]{0,3}[\"'\x60]?("
+    return (r"(?i)(?:" + kw + r")[\w.\-\[\]]{0,25}(?:\([ \t]{0,3}\w{0,20})?[\"']?[ \t]{0,3}(?:=|:=|:|=>|,|\()[ \t]{0,3}[\"'\x60]?("
             + val + r")(?:[\"'\x60\s;,)]|$)")
 
 
@@ -186,7 +186,7 @@ S("grafana-service-account-token", "Grafana", "service account token", "high", t
 S("new-relic-user-api-key", "New Relic", "user API key", "high", tok(r"NRAK-[A-Z0-9]{27}"), ["NRAK-"], "NRAK-{U:27}")
 S("new-relic-insert-key", "New Relic", "insights insert key", "high", tok(r"NRII-[A-Za-z0-9_\-]{32}"), ["NRII-"], "NRII-{u:32}")
 S("new-relic-browser-key", "New Relic", "browser API token", "medium", tok(r"NRJS-[a-f0-9]{19}"), ["NRJS-"], "NRJS-{h:19}")
-S("datadog-api-key", "Datadog", "API key", "high", kv(r"datadog[_.\-]?api|dd[_.\-]api[_.\-]key", r"[a-f0-9]{32}"), ["datadog", "dd_api", "dd-api"],
+S("datadog-api-key", "Datadog", "API key", "high", kv(r"datadog|dd[_.\-]api[_.\-]key", r"[a-f0-9]{32}"), ["datadog", "dd_api", "dd-api"],
   "{h:32}", 'DD_API_KEY={}', entropy=3.2)
 S("datadog-app-key", "Datadog", "application key", "high", kv(r"datadog[_.\-]?app|dd[_.\-]app(?:lication)?[_.\-]key", r"[a-f0-9]{40}"),
   ["datadog", "dd_app", "dd-app"], "{h:40}", 'DD_APP_KEY={}', entropy=3.2)
@@ -431,7 +431,7 @@ S("generic-password-assignment", "Generic", "hard-coded password", "high",
   stopwords=["password", "passwd", "changeme", "example", "placeholder", "redacted", "dummy", "sample", "secret", "xxxx",
              "your", "enter", "insert", "replace", "fixme", "todo", "notreal", "none", "null", "undefined", "hunter2"])
 S("generic-api-key-assignment", "Generic", "high-entropy API key, token or secret assignment", "high",
-  r"(?i)[\w.\-]{0,40}(?:api[_.\-]?key|apikey|api[_.\-]?secret|access[_.\-]?key|secret[_.\-]?key|client[_.\-]?secret|auth[_.\-]?token|access[_.\-]?token|bearer[_.\-]?token|private[_.\-]?token|app[_.\-]?secret|signing[_.\-]?key|encryption[_.\-]?key)[\w.\-]{0,20}[\"']?[ \t]{0,3}(?:=|:=|:|=>)[ \t]{0,3}[\"'\x60]?([A-Za-z0-9_+/=.~\-]{20,200})(?:[\"'\x60\s;,)]|$)",
+  r"(?i)[\w.\-]{0,40}(?:api[_.\-]?key|apikey|api[_.\-]?secret|access[_.\-]?key|secret[_.\-]?key|client[_.\-]?secret|auth[_.\-]?token|api[_.\-]?token|access[_.\-]?token|bearer[_.\-]?token|private[_.\-]?token|app[_.\-]?secret|signing[_.\-]?key|encryption[_.\-]?key)[\w.\-]{0,20}[\"']?[ \t]{0,3}(?:=|:=|:|=>)[ \t]{0,3}[\"'\x60]?([A-Za-z0-9_+/=.~\-]{20,200})(?:[\"'\x60\s;,)]|$)",
   ["key", "secret", "token"], "{A:32}", 'PAYMENTS_API_KEY = "{}"', entropy=3.8, generic=True,
   allow_regexes=[r"^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$", r"^[a-z]+(?:[_\-][a-z]+)+$", r"^[A-Z]+(?:_[A-Z]+)+$",
                  r"^" + UUID + r"$", r"^[0-9a-f]{40}$"],
