@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "custody/env.h"
 #include "custody/status.h"
@@ -23,6 +24,13 @@ struct Policy {
   // [prompts] storage: "digest" (default: only a salted digest is kept) or
   // "full" (the text is kept beside the ledger, encrypted per record).
   std::string prompt_storage = "digest";
+  // [egress] allow_domains: the domains code may contact; the scanner's
+  // network-call rules report only other hosts (a domain allows its
+  // subdomains). Empty when unset.
+  std::vector<std::string> egress_allow_domains;
+  // [scan] ignore_paths: gitignore-style patterns the scanner skips (added
+  // to the lines of .custodyignore).
+  std::vector<std::string> scan_ignore_paths;
 };
 
 // Reads and parses `path`. InvalidArgument "PATH:LINE:COL: problem" when the
