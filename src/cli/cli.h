@@ -34,6 +34,7 @@ void RegisterRecord(CLI::App& app, Globals& g, Action& action);
 void RegisterLog(CLI::App& app, Globals& g, Action& action);
 void RegisterShow(CLI::App& app, Globals& g, Action& action);
 void RegisterVerify(CLI::App& app, Globals& g, Action& action);
+void RegisterScan(CLI::App& app, Globals& g, Action& action);
 
 // The directory commands run in (-C or the process's cwd).
 std::string WorkingDir(const Globals& g);

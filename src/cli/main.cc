@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
   RegisterLog(app, g, action);
   RegisterShow(app, g, action);
   RegisterVerify(app, g, action);
+  RegisterScan(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
