@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "cli/cli.h"
@@ -141,11 +143,11 @@ Result<ExitCode> RunScan(const Globals& g, const ScanArgs& a) {
     ignore.insert(ignore.end(), policy.scan_ignore_paths.begin(), policy.scan_ignore_paths.end());
   }
   CUSTODY_ASSIGN_OR_RETURN(std::unique_ptr<Scanner> scanner, Scanner::Compile(set, options));
-  for (const auto& n : scanner->notes()) {
-    if (!g.quiet) {
-      Err("custody: note: " + n.origin + ": rule " + n.rule_id +
-          " runs on RE2 only (vectorscan: " + n.reason + ")");
-    }
+  // Read the baseline before the (possibly long) scan so a bad one fails fast.
+  std::optional<std::set<std::string>> baseline;
+  if (!a.baseline.empty()) {
+    CUSTODY_ASSIGN_OR_RETURN(std::string text, ReadText(Abs(g, a.baseline)));
+    CUSTODY_ASSIGN_OR_RETURN(baseline, ParseBaseline(text, a.baseline));
   }
   if (a.list_rules) {
     for (const auto& r : scanner->rules()) {
@@ -193,12 +195,7 @@ Result<ExitCode> RunScan(const Globals& g, const ScanArgs& a) {
       Err("custody: wrote " + std::to_string(report.findings.size()) + " fingerprints to " + a.write_baseline);
     }
   }
-  if (!a.baseline.empty()) {
-    std::string path = Abs(g, a.baseline);
-    CUSTODY_ASSIGN_OR_RETURN(std::string text, ReadText(path));
-    CUSTODY_ASSIGN_OR_RETURN(auto fps, ParseBaseline(text, a.baseline));
-    report.suppressed_baseline = ApplyBaseline(fps, &report.findings);
-  }
+  if (baseline) report.suppressed_baseline = ApplyBaseline(*baseline, &report.findings);
 
   std::string out_text;
   if (a.json) {
@@ -243,8 +240,16 @@ Result<ExitCode> RunScan(const Globals& g, const ScanArgs& a) {
   } else {
     std::cout << out_text;
   }
-  if (!g.quiet && !a.json && !a.sarif) {
-    for (const auto& n : report.notes) Err("custody: note: " + n);
+  // Notes go to stderr after the report (an error, by contrast, is the one
+  // line custody prints on failure).
+  if (!g.quiet) {
+    for (const auto& n : scanner->notes()) {
+      Err("custody: note: " + n.origin + ": rule " + n.rule_id + " runs on RE2 only (vectorscan: " +
+          n.reason + ")");
+    }
+    if (!a.json && !a.sarif) {
+      for (const auto& n : report.notes) Err("custody: note: " + n);
+    }
   }
   if (!a.write_baseline.empty()) return ExitCode::kOk;
   if (fail_on) {
@@ -270,10 +275,12 @@ void RegisterScan(CLI::App& app, Globals& g, Action& action) {
   cmd->add_flag("--json", a->json, "JSON output");
   cmd->add_flag("--sarif", a->sarif, "SARIF 2.1.0 output (GitHub code scanning)");
   cmd->add_option("--rules", a->rules, "Rule file or directory; adds rules, or replaces same-named packs and ids")
-      ->option_text("DIR|FILE");
+      ->option_text("DIR|FILE")
+      ->allow_extra_args(false);  // one value per flag: never swallow the paths
   cmd->add_flag("--no-default-rules", a->no_default_rules, "Do not load the built-in rule packs");
   cmd->add_option("--config", a->configs, "A gitleaks configuration file (read as gitleaks reads it)")
-      ->option_text("FILE");
+      ->option_text("FILE")
+      ->allow_extra_args(false);
   cmd->add_option("-j,--threads", a->threads, "Worker threads (default: all cores)")->option_text("N");
   cmd->add_option("--fail-on", a->fail_on, "Exit 1 when a finding has this severity or higher "
                                           "(critical|high|medium|low|info|none; default high)")

@@ -163,8 +163,9 @@ git -C "$R" commit -q -m "leak"
 LEAK=$(git -C "$R" rev-parse HEAD)
 git -C "$R" rm -q src/leak.py
 git -C "$R" commit -q -m "remove leak"
-expect_exit 0 scan src   # the tree is clean now (hash.py is medium)
+expect_exit 1 scan src   # tls.py is still there, but no key is left
 keep
+expect_not_contains "$OUT" "test-live-key" "tree after the leak was removed"
 expect_exit 1 scan --history --json
 keep
 python3 - "$OUT" "$LEAK" "$C2" <<'PY'
