@@ -177,6 +177,11 @@ struct ScanOptions {
   // false: no Vectorscan; every rule runs RE2 over the whole buffer. The
   // reference matcher the tests compare the real engine against (slow).
   bool use_vectorscan = true;
+  // When set, the compiled Vectorscan database is cached in this directory
+  // (created if needed), keyed by a digest of the rules and the Vectorscan
+  // version, so later compiles of the same rules load it instead of
+  // compiling again. A missing, stale or damaged cache is ignored.
+  std::string cache_dir;
 };
 
 // How a rule was compiled, when not simply into the Vectorscan database.

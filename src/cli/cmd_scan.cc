@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -39,6 +40,7 @@ struct ScanArgs {
   double max_file_mb = 25;
   bool show_placeholders = false;
   bool list_rules = false;
+  bool no_cache = false;
   std::string output;
 };
 
@@ -142,6 +144,15 @@ Result<ExitCode> RunScan(const Globals& g, const ScanArgs& a) {
     options.allow_domains = policy.egress_allow_domains;
     ignore.insert(ignore.end(), policy.scan_ignore_paths.begin(), policy.scan_ignore_paths.end());
   }
+  // Compiled databases are cached per user (docs/scan.md, "Cache").
+  if (const char* dir = std::getenv("CUSTODY_CACHE_DIR"); dir != nullptr && *dir != '\0') {
+    options.cache_dir = std::string(dir) + "/scan";
+  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
+    options.cache_dir = std::string(xdg) + "/custody/scan";
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
+    options.cache_dir = std::string(home) + "/.cache/custody/scan";
+  }
+  if (a.no_cache) options.cache_dir.clear();
   CUSTODY_ASSIGN_OR_RETURN(std::unique_ptr<Scanner> scanner, Scanner::Compile(set, options));
   // Read the baseline before the (possibly long) scan so a bad one fails fast.
   std::optional<std::set<std::string>> baseline;
@@ -293,6 +304,7 @@ void RegisterScan(CLI::App& app, Globals& g, Action& action) {
       ->option_text("MB");
   cmd->add_flag("--show-placeholders", a->show_placeholders, "Report placeholders (example keys) as info");
   cmd->add_flag("--list-rules", a->list_rules, "List the rules that would run and exit");
+  cmd->add_flag("--no-cache", a->no_cache, "Compile the rules afresh (do not read or write the cache)");
   cmd->add_option("-o,--output", a->output, "Write the report to FILE instead of stdout")->option_text("FILE");
   cmd->callback([&g, &action, a] { action = [&g, a] { return RunScan(g, *a); }; });
 }

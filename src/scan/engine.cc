@@ -13,7 +13,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 #include <unordered_map>
 
 #include "custody/hash.h"
@@ -258,6 +262,125 @@ bool AllowHits(const CompiledAllow& a, std::string_view secret, std::string_view
 
 }  // namespace
 
+namespace {
+
+// Everything the compiled database and the RE2-only routing depend on.
+std::string CacheKey(const Scanner::Impl& impl) {
+  std::string in = "custody-scan-cache-v1\n";
+  in += hs_version();
+  in += '\n';
+  in += std::to_string(impl.options.limits.window) + (impl.options.use_vectorscan ? "v" : "r");
+  for (const auto& r : impl.rules) {
+    in += '\0' + r.id + '\0' + r.regex + '\0';
+    for (const auto& k : r.keywords) in += k + '\x01';
+  }
+  return Sha256Hex(in);
+}
+
+std::string CachePath(const Scanner::Impl& impl, const std::string& key) {
+  return impl.options.cache_dir + "/scan-" + key.substr(0, 32) + ".hsdb";
+}
+
+// Cache file: "custody-hsdb 1\n", the key, '\n', u64 length of a JSON
+// header (routing), the header, then hs_serialize_database bytes. Any
+// mismatch or damage means "not cached".
+bool LoadCache(Scanner::Impl* impl, const std::string& key) {
+  std::ifstream in(CachePath(*impl, key), std::ios::binary);
+  if (!in) return false;
+  std::string magic, k;
+  std::getline(in, magic);
+  std::getline(in, k);
+  if (magic != "custody-hsdb 1" || k != key) return false;
+  uint64_t hlen = 0;
+  in.read(reinterpret_cast<char*>(&hlen), sizeof hlen);
+  if (!in || hlen > (64u << 20)) return false;
+  std::string header(hlen, '\0');
+  in.read(header.data(), static_cast<std::streamsize>(hlen));
+  std::string db((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.eof() && !in) return false;
+  nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
+  if (h.is_discarded() || !h.is_object()) return false;
+  try {
+    auto in_hs = h.at("in_hs").get<std::vector<int>>();
+    auto back = h.at("back").get<std::vector<size_t>>();
+    if (in_hs.size() != impl->compiled.size() || back.size() != impl->compiled.size()) return false;
+    auto keywords = h.at("keywords").get<std::vector<std::string>>();
+    auto kw_rules = h.at("kw_rules").get<std::vector<std::vector<uint32_t>>>();
+    auto full = h.at("re2_full").get<std::vector<uint32_t>>();
+    if (kw_rules.size() != keywords.size()) return false;
+    for (const auto& v : kw_rules) {
+      for (uint32_t r : v) {
+        if (r >= impl->compiled.size()) return false;
+      }
+    }
+    for (uint32_t r : full) {
+      if (r >= impl->compiled.size()) return false;
+    }
+    hs_database_t* hdb = nullptr;
+    if (!db.empty() && hs_deserialize_database(db.data(), db.size(), &hdb) != HS_SUCCESS) return false;
+    for (size_t i = 0; i < in_hs.size(); ++i) {
+      impl->compiled[i].in_hs = in_hs[i] != 0;
+      impl->compiled[i].back = back[i];
+    }
+    impl->keywords = std::move(keywords);
+    impl->kw_rules = std::move(kw_rules);
+    impl->re2_full_rules = std::move(full);
+    for (const auto& n : h.at("notes")) {
+      impl->notes.push_back({n.at(0).get<std::string>(), n.at(1).get<std::string>(), n.at(2).get<std::string>()});
+    }
+    impl->db = hdb;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  return true;
+}
+
+// Best effort: a cache that cannot be written only costs time next run.
+void SaveCache(const Scanner::Impl& impl, const std::string& key) {
+  std::error_code ec;
+  std::filesystem::create_directories(impl.options.cache_dir, ec);
+  nlohmann::json h;
+  std::vector<int> in_hs;
+  std::vector<size_t> back;
+  for (const auto& c : impl.compiled) {
+    in_hs.push_back(c.in_hs ? 1 : 0);
+    back.push_back(c.back);
+  }
+  h["in_hs"] = in_hs;
+  h["back"] = back;
+  h["keywords"] = impl.keywords;
+  h["kw_rules"] = impl.kw_rules;
+  h["re2_full"] = impl.re2_full_rules;
+  h["notes"] = nlohmann::json::array();
+  for (const auto& n : impl.notes) h["notes"].push_back({n.rule_id, n.origin, n.reason});
+  std::string header = h.dump();
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (impl.db != nullptr && hs_serialize_database(impl.db, &bytes, &len) != HS_SUCCESS) return;
+  std::string path = CachePath(impl, key);
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    uint64_t hlen = header.size();
+    out << "custody-hsdb 1\n" << key << '\n';
+    out.write(reinterpret_cast<const char*>(&hlen), sizeof hlen);
+    out << header;
+    if (bytes != nullptr) out.write(bytes, static_cast<std::streamsize>(len));
+    out.flush();
+    if (!out) {
+      std::free(bytes);
+      std::filesystem::remove(tmp, ec);
+      return;
+    }
+  }
+  std::free(bytes);
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+}  // namespace
+
+
 Scanner::Scanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Scanner::~Scanner() = default;
 const std::vector<CompileNote>& Scanner::notes() const { return impl_->notes; }
@@ -321,119 +444,127 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
     }
   }
 
-  // Ask Vectorscan about each pattern first, so a rejection names its rule;
-  // those rules run RE2-only.
-  std::vector<std::string> exprs;
-  std::vector<unsigned> flags, ids;
-  for (size_t i = 0; i < impl->compiled.size(); ++i) {
-    CompiledRule& c = impl->compiled[i];
-    if (!c.re) continue;
-    if (!impl->options.use_vectorscan) {
-      impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
-      continue;
-    }
-    if (c.rule->regex.find("\\p") != std::string::npos || c.rule->regex.find("\\P") != std::string::npos) {
-      // Unicode classes: Vectorscan would need UTF-8 mode, which is
-      // undefined on the invalid UTF-8 that real files hold.
-      impl->notes.push_back({c.rule->id, c.rule->origin, "Unicode property classes (\\p) need RE2"});
-      continue;
-    }
-    std::string hs_re = TranslateForHs(c.rule->regex);
-    hs_expr_info_t* info = nullptr;
-    hs_compile_error_t* cerr = nullptr;
-    unsigned f = HS_FLAG_MULTILINE;
-    if (hs_expression_info(hs_re.c_str(), f, &info, &cerr) != HS_SUCCESS) {
-      impl->notes.push_back({c.rule->id, c.rule->origin, cerr != nullptr ? cerr->message : "rejected"});
-      hs_free_compile_error(cerr);
-      continue;
-    }
-    bool empty_ok = info->min_width == 0;
-    c.back = info->max_width == UINT_MAX ? limits.window : std::min<size_t>(info->max_width, limits.window);
-    std::free(info);
-    if (empty_ok) {
-      impl->notes.push_back({c.rule->id, c.rule->origin, "the pattern can match the empty string"});
-      continue;
-    }
-    c.in_hs = true;
-    exprs.push_back(hs_re);
-    flags.push_back(f);
-    ids.push_back(static_cast<unsigned>(i));
-  }
-  for (size_t i = 0; i < impl->compiled.size() && impl->options.use_vectorscan; ++i) {
-    CompiledRule& c = impl->compiled[i];
-    if (!c.re || c.in_hs) continue;
-    if (c.rule->keywords.empty()) {
-      impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
-      continue;
-    }
-    for (const auto& k : c.rule->keywords) {
-      auto [it, added] = kw_index.emplace(k, static_cast<uint32_t>(impl->keywords.size()));
-      if (added) {
-        impl->keywords.push_back(k);
-        impl->kw_rules.emplace_back();
+  // The database (and which rules run RE2-only) depends only on the
+  // patterns: a cache keyed by their digest skips seconds of compiling on
+  // every run after the first.
+  std::string cache_key = CacheKey(*impl);
+  bool loaded = !impl->options.cache_dir.empty() && LoadCache(impl.get(), cache_key);
+  if (!loaded) {
+    // Ask Vectorscan about each pattern first, so a rejection names its rule;
+    // those rules run RE2-only.
+    std::vector<std::string> exprs;
+    std::vector<unsigned> flags, ids;
+    for (size_t i = 0; i < impl->compiled.size(); ++i) {
+      CompiledRule& c = impl->compiled[i];
+      if (!c.re) continue;
+      if (!impl->options.use_vectorscan) {
+        impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
+        continue;
       }
-      impl->kw_rules[it->second].push_back(static_cast<uint32_t>(i));
+      if (c.rule->regex.find("\\p") != std::string::npos || c.rule->regex.find("\\P") != std::string::npos) {
+        // Unicode classes: Vectorscan would need UTF-8 mode, which is
+        // undefined on the invalid UTF-8 that real files hold.
+        impl->notes.push_back({c.rule->id, c.rule->origin, "Unicode property classes (\\p) need RE2"});
+        continue;
+      }
+      std::string hs_re = TranslateForHs(c.rule->regex);
+      hs_expr_info_t* info = nullptr;
+      hs_compile_error_t* cerr = nullptr;
+      unsigned f = HS_FLAG_MULTILINE;
+      if (hs_expression_info(hs_re.c_str(), f, &info, &cerr) != HS_SUCCESS) {
+        impl->notes.push_back({c.rule->id, c.rule->origin, cerr != nullptr ? cerr->message : "rejected"});
+        hs_free_compile_error(cerr);
+        continue;
+      }
+      bool empty_ok = info->min_width == 0;
+      c.back = info->max_width == UINT_MAX ? limits.window : std::min<size_t>(info->max_width, limits.window);
+      std::free(info);
+      if (empty_ok) {
+        impl->notes.push_back({c.rule->id, c.rule->origin, "the pattern can match the empty string"});
+        continue;
+      }
+      c.in_hs = true;
+      exprs.push_back(hs_re);
+      flags.push_back(f);
+      ids.push_back(static_cast<unsigned>(i));
     }
-  }
-  for (size_t k = 0; k < impl->keywords.size(); ++k) {
-    std::string lit;
-    for (unsigned char ch : impl->keywords[k]) {
-      char buf[5];
-      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-      lit += buf;
-    }
-    exprs.push_back(lit);
-    flags.push_back(HS_FLAG_CASELESS);
-    ids.push_back(static_cast<unsigned>(impl->compiled.size() + k));
-  }
-  // Whole-database compile; a pattern that fails only here (e.g. too
-  // large) moves to RE2-only and the rest is compiled again.
-  while (!exprs.empty()) {
-    std::vector<const char*> ptrs;
-    for (const auto& e : exprs) ptrs.push_back(e.c_str());
-    hs_compile_error_t* cerr = nullptr;
-    hs_database_t* db = nullptr;
-    hs_error_t rc = hs_compile_multi(ptrs.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(ptrs.size()), HS_MODE_BLOCK, nullptr, &db, &cerr);
-    if (rc == HS_SUCCESS) {
-      impl->db = db;
-      break;
-    }
-    int bad = cerr != nullptr ? cerr->expression : -1;
-    std::string msg = cerr != nullptr ? cerr->message : "compile failed";
-    hs_free_compile_error(cerr);
-    if (bad < 0 || static_cast<size_t>(bad) >= exprs.size() || ids[bad] >= impl->compiled.size()) {
-      return Status::Internal("vectorscan", "database compile failed: " + msg);
-    }
-    CompiledRule& c = impl->compiled[ids[bad]];
-    c.in_hs = false;
-    impl->notes.push_back({c.rule->id, c.rule->origin, msg});
-    exprs.erase(exprs.begin() + bad);
-    flags.erase(flags.begin() + bad);
-    ids.erase(ids.begin() + bad);
-    if (c.rule->keywords.empty()) {
-      impl->re2_full_rules.push_back(static_cast<uint32_t>(&c - impl->compiled.data()));
-    } else {
-      // Its keywords must be literals of the database now.
-      uint32_t ri = static_cast<uint32_t>(&c - impl->compiled.data());
+    for (size_t i = 0; i < impl->compiled.size() && impl->options.use_vectorscan; ++i) {
+      CompiledRule& c = impl->compiled[i];
+      if (!c.re || c.in_hs) continue;
+      if (c.rule->keywords.empty()) {
+        impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
+        continue;
+      }
       for (const auto& k : c.rule->keywords) {
         auto [it, added] = kw_index.emplace(k, static_cast<uint32_t>(impl->keywords.size()));
         if (added) {
           impl->keywords.push_back(k);
           impl->kw_rules.emplace_back();
-          std::string lit;
-          for (unsigned char ch : k) {
-            char buf[5];
-            std::snprintf(buf, sizeof buf, "\\x%02x", ch);
-            lit += buf;
-          }
-          exprs.push_back(lit);
-          flags.push_back(HS_FLAG_CASELESS);
-          ids.push_back(static_cast<unsigned>(impl->compiled.size() + it->second));
         }
-        impl->kw_rules[it->second].push_back(ri);
+        impl->kw_rules[it->second].push_back(static_cast<uint32_t>(i));
       }
     }
+    for (size_t k = 0; k < impl->keywords.size(); ++k) {
+      std::string lit;
+      for (unsigned char ch : impl->keywords[k]) {
+        char buf[5];
+        std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+        lit += buf;
+      }
+      exprs.push_back(lit);
+      flags.push_back(HS_FLAG_CASELESS);
+      ids.push_back(static_cast<unsigned>(impl->compiled.size() + k));
+    }
+    // Whole-database compile; a pattern that fails only here (e.g. too
+    // large) moves to RE2-only and the rest is compiled again.
+    while (!exprs.empty()) {
+      std::vector<const char*> ptrs;
+      for (const auto& e : exprs) ptrs.push_back(e.c_str());
+      hs_compile_error_t* cerr = nullptr;
+      hs_database_t* db = nullptr;
+      hs_error_t rc = hs_compile_multi(ptrs.data(), flags.data(), ids.data(),
+                                       static_cast<unsigned>(ptrs.size()), HS_MODE_BLOCK, nullptr, &db, &cerr);
+      if (rc == HS_SUCCESS) {
+        impl->db = db;
+        break;
+      }
+      int bad = cerr != nullptr ? cerr->expression : -1;
+      std::string msg = cerr != nullptr ? cerr->message : "compile failed";
+      hs_free_compile_error(cerr);
+      if (bad < 0 || static_cast<size_t>(bad) >= exprs.size() || ids[bad] >= impl->compiled.size()) {
+        return Status::Internal("vectorscan", "database compile failed: " + msg);
+      }
+      CompiledRule& c = impl->compiled[ids[bad]];
+      c.in_hs = false;
+      impl->notes.push_back({c.rule->id, c.rule->origin, msg});
+      exprs.erase(exprs.begin() + bad);
+      flags.erase(flags.begin() + bad);
+      ids.erase(ids.begin() + bad);
+      if (c.rule->keywords.empty()) {
+        impl->re2_full_rules.push_back(static_cast<uint32_t>(&c - impl->compiled.data()));
+      } else {
+        // Its keywords must be literals of the database now.
+        uint32_t ri = static_cast<uint32_t>(&c - impl->compiled.data());
+        for (const auto& k : c.rule->keywords) {
+          auto [it, added] = kw_index.emplace(k, static_cast<uint32_t>(impl->keywords.size()));
+          if (added) {
+            impl->keywords.push_back(k);
+            impl->kw_rules.emplace_back();
+            std::string lit;
+            for (unsigned char ch : k) {
+              char buf[5];
+              std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+              lit += buf;
+            }
+            exprs.push_back(lit);
+            flags.push_back(HS_FLAG_CASELESS);
+            ids.push_back(static_cast<unsigned>(impl->compiled.size() + it->second));
+          }
+          impl->kw_rules[it->second].push_back(ri);
+        }
+      }
+    }
+    if (!impl->options.cache_dir.empty()) SaveCache(*impl, cache_key);
   }
   return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
 }

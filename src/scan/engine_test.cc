@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <thread>
 
@@ -237,6 +239,33 @@ TEST(ScanEngineTest, MatchesReferenceOnGeneratedInputs) {
       EXPECT_EQ(a[i].fingerprint, b[i].fingerprint);
     }
   }
+}
+
+TEST(ScanEngineTest, CompiledDatabaseCache) {
+  testing::ScopedTempDir tmp;
+  ScanOptions o;
+  o.cache_dir = tmp.path() + "/cache";
+  std::string text = std::string("k = '") + kKey + "'\nx MARKαβ\nverify=False\n";
+  auto first = Compile(TestRules(), o);
+  auto want = ScanText(*first, text);
+  ASSERT_EQ(want.size(), 3u);
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(o.cache_dir)) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  auto second = Compile(TestRules(), o);  // from the cache
+  EXPECT_EQ(second->notes().size(), first->notes().size());
+  auto got = ScanText(*second, text);
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].fingerprint, want[i].fingerprint);
+  // A damaged cache is ignored (and the rules compiled afresh).
+  std::ofstream(files[0], std::ios::binary | std::ios::trunc) << "custody-hsdb 1\ngarbage";
+  auto third = Compile(TestRules(), o);
+  EXPECT_EQ(ScanText(*third, text).size(), want.size());
+  // Different rules, different key.
+  RuleSet fewer = TestRules();
+  fewer.rules.pop_back();
+  auto fourth = Compile(fewer, o);
+  EXPECT_EQ(ScanText(*fourth, text).size(), 2u);
 }
 
 TEST(ScanEngineTest, SharedScannerAcrossThreads) {
