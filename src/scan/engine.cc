@@ -627,8 +627,17 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
     const ScanRule& rule = *c.rule;
     std::string_view match = data.substr(ms, me - ms);
     BuildNewlines(&s, data);
-    uint64_t ls = LineStart(data, ms, SIZE_MAX);
-    uint64_t le = LineEnd(data, me == ms ? me : me - 1, SIZE_MAX);
+    // The match's lines from the newline index (no byte-wise walks: a
+    // minified file can be one 20 MB line), then cut to kLineCap around the
+    // match so allowlist regexes and inline markers stay cheap.
+    constexpr uint64_t kLineCap = 4096;
+    auto first_nl = std::lower_bound(s.newlines.begin(), s.newlines.end(), ms);
+    uint64_t ls = first_nl == s.newlines.begin() ? 0 : *(first_nl - 1) + 1;
+    uint64_t last = me > ms ? me - 1 : ms;
+    auto end_nl = std::lower_bound(s.newlines.begin(), s.newlines.end(), last);
+    uint64_t le = end_nl == s.newlines.end() ? data.size() : *end_nl;
+    ls = std::max(ls, ms > kLineCap ? ms - kLineCap : 0);
+    le = std::min(le, me + kLineCap);
     std::string_view lines = data.substr(ls, le - ls);
     std::string_view line = lines.substr(0, std::min<size_t>(lines.find('\n'), lines.size()));
     if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) return false;
@@ -638,7 +647,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
     for (const auto* a : c.global_allows) {
       if (AllowHits(*a, secret, match, line, path, commit)) return false;
     }
-    if (lines.size() <= (1u << 20) && HasInlineAllow(lines)) return false;
+    if (HasInlineAllow(lines)) return false;
     bool placeholder = rule.placeholder_check && LooksLikePlaceholder(secret);
     if (placeholder && !impl.options.report_placeholders) return false;
     if (rule.egress && scan_internal::HostAllowed(secret, impl.options.allow_domains)) return false;
