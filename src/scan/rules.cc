@@ -1,6 +1,4 @@
 // Loaders of rule files: custody packs and gitleaks configurations.
-#include <re2/re2.h>
-
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -89,14 +87,6 @@ class Fields {
   std::string what_;
 };
 
-Status CheckRegex(const std::string& re, const std::string& where, const std::string& what) {
-  RE2::Options o;
-  o.set_log_errors(false);
-  RE2 r(re, o);
-  if (!r.ok()) return Status::InvalidArgument(where, what + ": invalid regex: " + r.error());
-  return Status::OK();
-}
-
 // Reads one allowlist table. `camel` selects gitleaks key spelling
 // (regexTarget, targetRules) in addition to custody's snake_case.
 Status ParseAllowlist(const toml::table& t, const std::string& path, const std::string& what,
@@ -134,12 +124,6 @@ Status ParseAllowlist(const toml::table& t, const std::string& path, const std::
   } else {
     return Status::InvalidArgument(Where(path, t.source()),
                                    what + ": condition \"" + condition + "\" is not one of or, and");
-  }
-  for (const auto& re : out->regexes) {
-    CUSTODY_RETURN_IF_ERROR(CheckRegex(re, Where(path, t.source()), what + " allowlist"));
-  }
-  for (const auto& re : out->paths) {
-    CUSTODY_RETURN_IF_ERROR(CheckRegex(re, Where(path, t.source()), what + " allowlist path"));
   }
   return Status::OK();
 }
@@ -266,8 +250,6 @@ Status LoadCustodyRules(std::string_view text, const std::string& path, RuleSet*
     r.placeholder_check = r.category == RuleCategory::kSecret;
     CUSTODY_RETURN_IF_ERROR(f.Bool("placeholder_check", &r.placeholder_check));
     CUSTODY_RETURN_IF_ERROR(f.Bool("egress", &r.egress));
-    CUSTODY_RETURN_IF_ERROR(CheckRegex(r.regex, where, what));
-    for (const auto& p : r.paths) CUSTODY_RETURN_IF_ERROR(CheckRegex(p, where, what + " path"));
     CUSTODY_RETURN_IF_ERROR(ParseRuleAllowlists(t, path, what, &r.allowlists));
     if (const toml::node* ex = t.get("examples")) {
       if (!ex->is_array_of_tables()) {
@@ -367,8 +349,6 @@ Status LoadGitleaksDepth(std::string_view text, const std::string& path, const F
       if (r.regex.empty() && r.paths.empty()) {
         return Status::InvalidArgument(where, what + ": needs a regex or a path");
       }
-      if (!r.regex.empty()) CUSTODY_RETURN_IF_ERROR(CheckRegex(r.regex, where, what));
-      for (const auto& pp : r.paths) CUSTODY_RETURN_IF_ERROR(CheckRegex(pp, where, what + " path"));
       CUSTODY_RETURN_IF_ERROR(ParseRuleAllowlists(t, path, what, &r.allowlists));
       if (t.get("required") != nullptr) {
         set->warnings.push_back(where + ": " + what +

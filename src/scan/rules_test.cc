@@ -37,8 +37,13 @@ TEST(ScanRulesTest, ErrorsNameFileLineAndRule) {
   EXPECT_NE(s.message().find("rule x: missing regex"), std::string::npos) << s.message();
   s = Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='urgent'\nregex='a'\n", &set);
   EXPECT_NE(s.message().find("not one of critical"), std::string::npos) << s.message();
-  s = Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='(a'\n", &set);
-  EXPECT_NE(s.message().find("rule x: invalid regex"), std::string::npos) << s.message();
+  {
+    RuleSet bad;
+    ASSERT_OK(Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='(a'\n", &bad));
+    auto c = Scanner::Compile(bad, {});
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.status().message().find("p.toml:2:1: rule x: invalid regex"), std::string::npos) << c.status().message();
+  }
   s = Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='a'\nentropy='hi'\n", &set);
   EXPECT_NE(s.message().find("p.toml:8:9: rule x: entropy must be a number"), std::string::npos) << s.message();
   s = Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='a'\n"
