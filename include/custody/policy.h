@@ -28,6 +28,13 @@ struct Policy {
   // [constraints] forbid_ai: globs (capture.h GlobMatch) of paths agents
   // must not write; agent hooks refuse such edits before they happen.
   std::vector<std::string> forbid_ai;
+  // [egress] allow_domains: the domains code may contact; the scanner's
+  // network-call rules report only other hosts (a domain allows its
+  // subdomains). Empty when unset.
+  std::vector<std::string> egress_allow_domains;
+  // [scan] ignore_paths: gitignore-style patterns the scanner skips (added
+  // to the lines of .custodyignore).
+  std::vector<std::string> scan_ignore_paths;
 };
 
 // Reads and parses `path`. InvalidArgument "PATH:LINE:COL: problem" when the

@@ -20,6 +20,7 @@
 #define CUSTODY_REPO_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -223,6 +224,48 @@ class Repo {
   // Removes every local value of `key` that equals `value` exactly; OK when
   // there is none.
   virtual Status UnsetConfigValue(std::string_view key, std::string_view value) = 0;
+
+  // ---- Scanning support (the scanner's diff and history modes) -----------
+  //
+  // Default implementations return Unavailable, so fakes need not provide
+  // them.
+
+  // The lines a commit added to one file (diff against its first parent;
+  // a root commit adds every line). `text` holds the added lines, each ending
+  // in '\n'; `lines[i]` is the line number in the new file of the i-th line.
+  struct AddedLines {
+    std::string commit;  // 40 hex
+    std::string path;    // new path, '/'-separated
+    std::string text;
+    std::vector<uint32_t> lines;
+  };
+  // Calls `fn` for every file with added lines in every non-merge commit of
+  // `range` (as for RevList), oldest commit first; binary files are skipped
+  // (git's own detection). Stops at and returns the first error of `fn`.
+  virtual Status ForEachAddedLines(std::string_view range,
+                                   const std::function<Status(const AddedLines&)>& fn);
+
+  // A blob seen for the first time in a walk of the whole history.
+  struct BlobIntro {
+    std::string blob;    // 40 hex
+    std::string path;    // where it was first seen
+    std::string commit;  // the first commit (parents before children) that has it
+  };
+  // Walks every commit reachable from any ref or HEAD, parents before
+  // children, comparing each commit's tree with its first parent's, and calls
+  // `fn` once per distinct blob (symlinks and submodules excluded). Memory is
+  // O(distinct blobs + commits) ids, never blob contents.
+  virtual Status ForEachNewBlob(const std::function<Status(const BlobIntro&)>& fn);
+
+  // Reads blob `blob_id` (40 hex) into `out`. When its size exceeds
+  // `max_size` the content is not read: `out` is cleared and *too_large set.
+  virtual Status ReadBlob(std::string_view blob_id, uint64_t max_size, std::string* out,
+                          bool* too_large);
+
+  // Whether `rel_path` (relative to the work tree, '/'-separated; a trailing
+  // '/' names a directory) is ignored by .gitignore, .git/info/exclude and
+  // core.excludesFile, like `git check-ignore`.
+  virtual Result<bool> IsIgnored(std::string_view rel_path);
 
  protected:
   Repo() = default;

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   RegisterStats(app, g, action);
   RegisterGaps(app, g, action);
   RegisterInterop(app, g, action);
+  RegisterScan(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

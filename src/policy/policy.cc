@@ -74,6 +74,26 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path) {
       }
     }
   }
+  // Both tables are optional arrays of strings.
+  auto string_list = [&](const char* table, const char* key,
+                         std::vector<std::string>* out) -> Status {
+    const toml::node* t = root.get(table);
+    if (t == nullptr) return Status::OK();
+    if (!t->is_table()) {
+      return Status::InvalidArgument(Where(path, t->source()), std::string(table) + " must be a table");
+    }
+    const toml::node* n = t->as_table()->get(key);
+    if (n == nullptr) return Status::OK();
+    std::string what = std::string(table) + "." + key + " must be an array of strings";
+    if (!n->is_array()) return Status::InvalidArgument(Where(path, n->source()), what);
+    for (const toml::node& e : *n->as_array()) {
+      if (!e.is_string()) return Status::InvalidArgument(Where(path, e.source()), what);
+      out->push_back(e.as_string()->get());
+    }
+    return Status::OK();
+  };
+  CUSTODY_RETURN_IF_ERROR(string_list("egress", "allow_domains", &p.egress_allow_domains));
+  CUSTODY_RETURN_IF_ERROR(string_list("scan", "ignore_paths", &p.scan_ignore_paths));
   return p;
 }
 

@@ -36,5 +36,17 @@ TEST(PolicyTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadPolicy(*env, "/x/policy.toml").status().code(), Code::kNotFound);
 }
 
+TEST(PolicyTest, EgressAllowDomainsAndScanIgnorePaths) {
+  auto p = ParsePolicy("[egress]\nallow_domains = [\"api.example.com\", \"internal.test\"]\n"
+                       "[scan]\nignore_paths = [\"vendor/\"]\n",
+                       "policy.toml");
+  ASSERT_OK(p);
+  EXPECT_EQ(p->egress_allow_domains, (std::vector<std::string>{"api.example.com", "internal.test"}));
+  EXPECT_EQ(p->scan_ignore_paths, (std::vector<std::string>{"vendor/"}));
+  auto bad = ParsePolicy("[egress]\nallow_domains = [1]\n", "policy.toml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("policy.toml:2:"), std::string::npos) << bad.status().message();
+}
+
 }  // namespace
 }  // namespace custody

@@ -1,0 +1,19 @@
+// The rule packs compiled into the library (generated default_rules.cc).
+#ifndef CUSTODY_SCAN_EMBEDDED_RULES_H_
+#define CUSTODY_SCAN_EMBEDDED_RULES_H_
+
+#include <cstddef>
+
+namespace custody::scan_internal {
+
+struct EmbeddedPack {
+  const char* name;  // file name, e.g. "secrets.toml"
+  const char* text;
+};
+// kEmbeddedPackCount entries, then a {nullptr, nullptr} sentinel.
+extern const EmbeddedPack kEmbeddedPacks[];
+extern const size_t kEmbeddedPackCount;
+
+}  // namespace custody::scan_internal
+
+#endif  // CUSTODY_SCAN_EMBEDDED_RULES_H_

@@ -1,0 +1,742 @@
+// The scan engine: one Vectorscan database for all rules, RE2 on bounded
+// windows around the hits, then the false-positive controls.
+//
+// Speed comes from doing almost nothing per byte beyond the Vectorscan pass:
+// the callback only appends a hit to its rule's window list (merging
+// neighbours), line numbers are computed only once a match is confirmed,
+// and RE2 only ever looks at windows around hits.
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+#include <unordered_map>
+
+#include "custody/hash.h"
+#include "custody/scan.h"
+#include "scan/scan_internal.h"
+
+namespace custody {
+namespace {
+
+constexpr size_t kContext = 256;  // bytes of line context RE2 may see past a window
+
+struct CompiledAllow {
+  const ScanAllowlist* spec = nullptr;
+  std::vector<std::unique_ptr<RE2>> regexes;
+  std::vector<std::unique_ptr<RE2>> paths;
+};
+
+struct CompiledRule {
+  const ScanRule* rule = nullptr;
+  std::unique_ptr<RE2> re;  // null for path-only rules
+  int secret_group = 0;
+  std::vector<std::unique_ptr<RE2>> paths;
+  std::vector<CompiledAllow> allows;
+  std::vector<const CompiledAllow*> global_allows;  // global allowlists that apply
+  std::vector<uint32_t> keyword_ids;                // into Impl::keywords
+  bool in_hs = false;
+  size_t back = 0;  // how far before a hit's end the match may start
+};
+
+std::unique_ptr<RE2> MakeRe2(const std::string& pattern, const ScanLimits& limits, bool multiline,
+                             std::string* error) {
+  RE2::Options o;
+  o.set_log_errors(false);
+  o.set_max_mem(limits.re2_max_mem);
+  // Bytes, like Vectorscan without HS_FLAG_UTF8: invalid UTF-8 in files
+  // must not change what matches. Unicode classes need UTF-8 (such rules
+  // run RE2-only anyway).
+  bool unicode = pattern.find("\\p") != std::string::npos || pattern.find("\\P") != std::string::npos;
+  o.set_encoding(unicode ? RE2::Options::EncodingUTF8 : RE2::Options::EncodingLatin1);
+  auto re = std::make_unique<RE2>(multiline ? "(?m)" + pattern : pattern, o);
+  if (!re->ok()) {
+    *error = re->error();
+    return nullptr;
+  }
+  return re;
+}
+
+Status CompileAllow(const ScanAllowlist& a, const ScanLimits& limits, const std::string& where,
+                    CompiledAllow* out) {
+  out->spec = &a;
+  std::string err;
+  for (const auto& r : a.regexes) {
+    auto re = MakeRe2(r, limits, false, &err);
+    if (!re) return Status::InvalidArgument(where, "allowlist regex: " + err);
+    out->regexes.push_back(std::move(re));
+  }
+  for (const auto& r : a.paths) {
+    auto re = MakeRe2(r, limits, false, &err);
+    if (!re) return Status::InvalidArgument(where, "allowlist path: " + err);
+    out->paths.push_back(std::move(re));
+  }
+  return Status::OK();
+}
+
+// Go RE2 spellings Vectorscan does not take, rewritten; nullopt when the
+// pattern needs no change.
+std::string TranslateForHs(const std::string& re) {
+  std::string out;
+  out.reserve(re.size());
+  for (size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\' && i + 1 < re.size()) {
+      out += re[i];
+      out += re[++i];
+      continue;
+    }
+    // Named groups: (?P<n>…) → (?<n>…) is accepted by both, but keep
+    // Vectorscan away from RE2-only flag letters.
+    if (re.compare(i, 4, "(?U)") == 0) {  // ungreedy: irrelevant for hit positions
+      i += 3;
+      continue;
+    }
+    out += re[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Scanner::Impl {
+  ScanOptions options;
+  std::vector<ScanRule> rules;
+  std::vector<ScanAllowlist> global_specs;
+  std::vector<CompiledAllow> global_allows;
+  std::vector<CompiledRule> compiled;
+  std::vector<std::string> keywords;          // literals in the database (RE2-only rules)
+  std::vector<std::vector<uint32_t>> kw_rules;  // keyword id -> RE2-only rules using it
+  std::vector<uint32_t> re2_full_rules;       // RE2-only rules without keywords
+  std::vector<uint32_t> path_only_rules;
+  hs_database_t* db = nullptr;
+  std::vector<CompileNote> notes;
+
+  ~Impl() {
+    if (db != nullptr) hs_free_database(db);
+  }
+};
+
+namespace {
+
+class SessionImpl final : public ScanSession {
+ public:
+  ~SessionImpl() override {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+  hs_scratch_t* scratch = nullptr;
+  // Per buffer (reset by Scan): candidate windows per rule, and which rules
+  // have any.
+  std::vector<std::vector<std::pair<uint64_t, uint64_t>>> ranges;
+  std::vector<uint32_t> raw_hits;
+  std::vector<uint32_t> touched;
+  std::vector<uint64_t> newlines;  // offsets of '\n', built on first need
+  bool newlines_built = false;
+  const Scanner::Impl* impl = nullptr;
+  std::string lower_buf;
+};
+
+struct HsContext {
+  SessionImpl* s;
+  const Scanner::Impl* impl;
+};
+
+void AddRange(SessionImpl* s, uint32_t rule, uint64_t lo, uint64_t hi) {
+  auto& r = s->ranges[rule];
+  if (r.empty()) s->touched.push_back(rule);
+  if (!r.empty() && lo <= r.back().second && lo >= r.back().first) {
+    r.back().second = std::max(r.back().second, hi);
+  } else {
+    r.emplace_back(lo, hi);
+  }
+}
+
+int OnHit(unsigned int id, unsigned long long /*from*/, unsigned long long to, unsigned int /*flags*/,
+          void* ctx) {
+  auto* c = static_cast<HsContext*>(ctx);
+  SessionImpl* s = c->s;
+  const Scanner::Impl* impl = c->impl;
+  size_t nrules = impl->compiled.size();
+  if (id < nrules) {
+    if (++s->raw_hits[id] > impl->options.limits.max_raw_hits_per_rule) return 0;
+    size_t back = impl->compiled[id].back;
+    AddRange(s, id, to > back ? to - back : 0, to);
+    return 0;
+  }
+  // A keyword of RE2-only rules: open a window around it for each of them.
+  uint32_t kw = id - static_cast<uint32_t>(nrules);
+  for (uint32_t r : impl->kw_rules[kw]) {
+    if (++s->raw_hits[r] > impl->options.limits.max_raw_hits_per_rule) continue;
+    size_t back = impl->options.limits.window;
+    AddRange(s, r, to > back ? to - back : 0, to + back);
+  }
+  return 0;
+}
+
+void BuildNewlines(SessionImpl* s, std::string_view data) {
+  if (s->newlines_built) return;
+  s->newlines_built = true;
+  const char* p = data.data();
+  const char* end = p + data.size();
+  while (p < end) {
+    const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+    if (nl == nullptr) break;
+    const char* q = static_cast<const char*>(nl);
+    s->newlines.push_back(static_cast<uint64_t>(q - data.data()));
+    p = q + 1;
+  }
+}
+
+// 0-based line index and 0-based column of `off`.
+std::pair<uint32_t, uint32_t> LineCol(const SessionImpl* s, uint64_t off) {
+  auto it = std::lower_bound(s->newlines.begin(), s->newlines.end(), off);
+  auto line = static_cast<uint32_t>(it - s->newlines.begin());
+  uint64_t start = line == 0 ? 0 : s->newlines[line - 1] + 1;
+  return {line, static_cast<uint32_t>(off - start)};
+}
+
+uint64_t LineStart(std::string_view data, uint64_t off, size_t limit) {
+  uint64_t lo = off > limit ? off - limit : 0;
+  for (uint64_t i = off; i > lo; --i) {
+    if (data[i - 1] == '\n') return i;
+  }
+  return lo;
+}
+
+uint64_t LineEnd(std::string_view data, uint64_t off, size_t limit) {
+  uint64_t hi = limit >= data.size() - std::min<uint64_t>(off, data.size()) ? data.size() : off + limit;
+  for (uint64_t i = off; i < hi; ++i) {
+    if (data[i] == '\n') return i;
+  }
+  return hi;
+}
+
+bool ContainsLower(std::string_view hay_lower, std::string_view needle_lower) {
+  return hay_lower.find(needle_lower) != std::string_view::npos;
+}
+
+bool AllowHits(const CompiledAllow& a, std::string_view secret, std::string_view match,
+               std::string_view line, std::string_view path, std::string_view commit) {
+  int set = 0, hit = 0;
+  const ScanAllowlist& spec = *a.spec;
+  if (!spec.commits.empty()) {
+    ++set;
+    bool any = false;
+    for (const auto& c : spec.commits) {
+      if (!commit.empty() && !c.empty() && commit.substr(0, c.size()) == c) any = true;
+    }
+    hit += any;
+  }
+  if (!a.paths.empty()) {
+    ++set;
+    bool any = false;
+    for (const auto& re : a.paths) any = any || RE2::PartialMatch(path, *re);
+    hit += any;
+  }
+  if (!a.regexes.empty()) {
+    ++set;
+    std::string_view target = spec.regex_target == ScanAllowlist::Target::kSecret ? secret
+                              : spec.regex_target == ScanAllowlist::Target::kMatch ? match
+                                                                                   : line;
+    bool any = false;
+    for (const auto& re : a.regexes) any = any || RE2::PartialMatch(target, *re);
+    hit += any;
+  }
+  if (!spec.stopwords.empty()) {
+    ++set;
+    std::string low = scan_internal::Lower(secret);
+    bool any = false;
+    for (const auto& w : spec.stopwords) any = any || ContainsLower(low, w);
+    hit += any;
+  }
+  if (set == 0) return false;
+  return spec.condition_and ? hit == set : hit > 0;
+}
+
+}  // namespace
+
+namespace {
+
+// Everything the compiled database and the RE2-only routing depend on.
+std::string CacheKey(const Scanner::Impl& impl) {
+  std::string in = "custody-scan-cache-v1\n";
+  in += hs_version();
+  in += '\n';
+  in += std::to_string(impl.options.limits.window) + (impl.options.use_vectorscan ? "v" : "r");
+  for (const auto& r : impl.rules) {
+    in += '\0' + r.id + '\0' + r.regex + '\0';
+    for (const auto& k : r.keywords) in += k + '\x01';
+  }
+  return Sha256Hex(in);
+}
+
+std::string CachePath(const Scanner::Impl& impl, const std::string& key) {
+  return impl.options.cache_dir + "/scan-" + key.substr(0, 32) + ".hsdb";
+}
+
+// Cache file: "custody-hsdb 1\n", the key, '\n', u64 length of a JSON
+// header (routing), the header, then hs_serialize_database bytes. Any
+// mismatch or damage means "not cached".
+bool LoadCache(Scanner::Impl* impl, const std::string& key) {
+  std::ifstream in(CachePath(*impl, key), std::ios::binary);
+  if (!in) return false;
+  std::string magic, k;
+  std::getline(in, magic);
+  std::getline(in, k);
+  if (magic != "custody-hsdb 1" || k != key) return false;
+  uint64_t hlen = 0;
+  in.read(reinterpret_cast<char*>(&hlen), sizeof hlen);
+  if (!in || hlen > (64u << 20)) return false;
+  std::string header(hlen, '\0');
+  in.read(header.data(), static_cast<std::streamsize>(hlen));
+  std::string db((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.eof() && !in) return false;
+  nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
+  if (h.is_discarded() || !h.is_object()) return false;
+  try {
+    auto in_hs = h.at("in_hs").get<std::vector<int>>();
+    auto back = h.at("back").get<std::vector<size_t>>();
+    if (in_hs.size() != impl->compiled.size() || back.size() != impl->compiled.size()) return false;
+    auto keywords = h.at("keywords").get<std::vector<std::string>>();
+    auto kw_rules = h.at("kw_rules").get<std::vector<std::vector<uint32_t>>>();
+    auto full = h.at("re2_full").get<std::vector<uint32_t>>();
+    if (kw_rules.size() != keywords.size()) return false;
+    for (const auto& v : kw_rules) {
+      for (uint32_t r : v) {
+        if (r >= impl->compiled.size()) return false;
+      }
+    }
+    for (uint32_t r : full) {
+      if (r >= impl->compiled.size()) return false;
+    }
+    hs_database_t* hdb = nullptr;
+    if (!db.empty() && hs_deserialize_database(db.data(), db.size(), &hdb) != HS_SUCCESS) return false;
+    for (size_t i = 0; i < in_hs.size(); ++i) {
+      impl->compiled[i].in_hs = in_hs[i] != 0;
+      impl->compiled[i].back = back[i];
+    }
+    impl->keywords = std::move(keywords);
+    impl->kw_rules = std::move(kw_rules);
+    impl->re2_full_rules = std::move(full);
+    for (const auto& n : h.at("notes")) {
+      impl->notes.push_back({n.at(0).get<std::string>(), n.at(1).get<std::string>(), n.at(2).get<std::string>()});
+    }
+    impl->db = hdb;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  return true;
+}
+
+// Best effort: a cache that cannot be written only costs time next run.
+void SaveCache(const Scanner::Impl& impl, const std::string& key) {
+  std::error_code ec;
+  std::filesystem::create_directories(impl.options.cache_dir, ec);
+  nlohmann::json h;
+  std::vector<int> in_hs;
+  std::vector<size_t> back;
+  for (const auto& c : impl.compiled) {
+    in_hs.push_back(c.in_hs ? 1 : 0);
+    back.push_back(c.back);
+  }
+  h["in_hs"] = in_hs;
+  h["back"] = back;
+  h["keywords"] = impl.keywords;
+  h["kw_rules"] = impl.kw_rules;
+  h["re2_full"] = impl.re2_full_rules;
+  h["notes"] = nlohmann::json::array();
+  for (const auto& n : impl.notes) h["notes"].push_back({n.rule_id, n.origin, n.reason});
+  std::string header = h.dump();
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (impl.db != nullptr && hs_serialize_database(impl.db, &bytes, &len) != HS_SUCCESS) return;
+  std::string path = CachePath(impl, key);
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    uint64_t hlen = header.size();
+    out << "custody-hsdb 1\n" << key << '\n';
+    out.write(reinterpret_cast<const char*>(&hlen), sizeof hlen);
+    out << header;
+    if (bytes != nullptr) out.write(bytes, static_cast<std::streamsize>(len));
+    out.flush();
+    if (!out) {
+      std::free(bytes);
+      std::filesystem::remove(tmp, ec);
+      return;
+    }
+  }
+  std::free(bytes);
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+}  // namespace
+
+
+Scanner::Scanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Scanner::~Scanner() = default;
+const std::vector<CompileNote>& Scanner::notes() const { return impl_->notes; }
+const std::vector<ScanRule>& Scanner::rules() const { return impl_->rules; }
+size_t Scanner::rule_count() const { return impl_->rules.size(); }
+
+Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->rules = set.rules;
+  impl->global_specs = set.allowlists;
+  const ScanLimits& limits = impl->options.limits;
+  for (const auto& a : impl->global_specs) {
+    CompiledAllow ca;
+    CUSTODY_RETURN_IF_ERROR(CompileAllow(a, limits, "global allowlist", &ca));
+    impl->global_allows.push_back(std::move(ca));
+  }
+  std::unordered_map<std::string, uint32_t> kw_index;
+  std::unordered_map<std::string, size_t> seen;
+  impl->compiled.resize(impl->rules.size());
+  for (size_t i = 0; i < impl->rules.size(); ++i) {
+    const ScanRule& r = impl->rules[i];
+    CompiledRule& c = impl->compiled[i];
+    c.rule = &r;
+    std::string where = (r.origin.empty() ? std::string("rules") : r.origin) + ": rule " + r.id;
+    if (!seen.emplace(r.id, i).second) return Status::InvalidArgument(where, "id repeats");
+    std::string err;
+    if (r.regex.empty()) {
+      if (r.paths.empty()) return Status::InvalidArgument(where, "needs a regex or paths");
+      impl->path_only_rules.push_back(static_cast<uint32_t>(i));
+    } else {
+      c.re = MakeRe2(r.regex, limits, true, &err);
+      if (!c.re) return Status::InvalidArgument(where, "invalid regex: " + err);
+      int groups = c.re->NumberOfCapturingGroups();
+      c.secret_group = r.secret_group < 0 ? (groups > 0 ? 1 : 0) : r.secret_group;
+      if (c.secret_group > groups) {
+        return Status::InvalidArgument(where, "secret group " + std::to_string(c.secret_group) +
+                                                  " but the regex has " + std::to_string(groups));
+      }
+    }
+    for (const auto& p : r.paths) {
+      auto re = MakeRe2(p, limits, false, &err);
+      if (!re) return Status::InvalidArgument(where, "invalid path regex: " + err);
+      c.paths.push_back(std::move(re));
+    }
+    for (const auto& lang : r.languages) {
+      std::string re = scan_internal::LanguagePathRegex(lang);
+      if (re.empty()) return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
+      c.paths.push_back(MakeRe2(re, limits, false, &err));
+    }
+    for (const auto& a : r.allowlists) {
+      CompiledAllow ca;
+      CUSTODY_RETURN_IF_ERROR(CompileAllow(a, limits, where, &ca));
+      c.allows.push_back(std::move(ca));
+    }
+    for (const auto& g : impl->global_allows) {
+      const auto& targets = g.spec->target_rules;
+      if (targets.empty() || std::find(targets.begin(), targets.end(), r.id) != targets.end()) {
+        c.global_allows.push_back(&g);
+      }
+    }
+  }
+
+  // The database (and which rules run RE2-only) depends only on the
+  // patterns: a cache keyed by their digest skips seconds of compiling on
+  // every run after the first.
+  std::string cache_key = CacheKey(*impl);
+  bool loaded = !impl->options.cache_dir.empty() && LoadCache(impl.get(), cache_key);
+  if (!loaded) {
+    // Ask Vectorscan about each pattern first, so a rejection names its rule;
+    // those rules run RE2-only.
+    std::vector<std::string> exprs;
+    std::vector<unsigned> flags, ids;
+    for (size_t i = 0; i < impl->compiled.size(); ++i) {
+      CompiledRule& c = impl->compiled[i];
+      if (!c.re) continue;
+      if (!impl->options.use_vectorscan) {
+        impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
+        continue;
+      }
+      if (c.rule->regex.find("\\p") != std::string::npos || c.rule->regex.find("\\P") != std::string::npos) {
+        // Unicode classes: Vectorscan would need UTF-8 mode, which is
+        // undefined on the invalid UTF-8 that real files hold.
+        impl->notes.push_back({c.rule->id, c.rule->origin, "Unicode property classes (\\p) need RE2"});
+        continue;
+      }
+      std::string hs_re = TranslateForHs(c.rule->regex);
+      hs_expr_info_t* info = nullptr;
+      hs_compile_error_t* cerr = nullptr;
+      unsigned f = HS_FLAG_MULTILINE;
+      if (hs_expression_info(hs_re.c_str(), f, &info, &cerr) != HS_SUCCESS) {
+        impl->notes.push_back({c.rule->id, c.rule->origin, cerr != nullptr ? cerr->message : "rejected"});
+        hs_free_compile_error(cerr);
+        continue;
+      }
+      bool empty_ok = info->min_width == 0;
+      c.back = info->max_width == UINT_MAX ? limits.window : std::min<size_t>(info->max_width, limits.window);
+      std::free(info);
+      if (empty_ok) {
+        impl->notes.push_back({c.rule->id, c.rule->origin, "the pattern can match the empty string"});
+        continue;
+      }
+      c.in_hs = true;
+      exprs.push_back(hs_re);
+      flags.push_back(f);
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    for (size_t i = 0; i < impl->compiled.size() && impl->options.use_vectorscan; ++i) {
+      CompiledRule& c = impl->compiled[i];
+      if (!c.re || c.in_hs) continue;
+      if (c.rule->keywords.empty()) {
+        impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
+        continue;
+      }
+      for (const auto& k : c.rule->keywords) {
+        auto [it, added] = kw_index.emplace(k, static_cast<uint32_t>(impl->keywords.size()));
+        if (added) {
+          impl->keywords.push_back(k);
+          impl->kw_rules.emplace_back();
+        }
+        impl->kw_rules[it->second].push_back(static_cast<uint32_t>(i));
+      }
+    }
+    for (size_t k = 0; k < impl->keywords.size(); ++k) {
+      std::string lit;
+      for (unsigned char ch : impl->keywords[k]) {
+        char buf[5];
+        std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+        lit += buf;
+      }
+      exprs.push_back(lit);
+      flags.push_back(HS_FLAG_CASELESS);
+      ids.push_back(static_cast<unsigned>(impl->compiled.size() + k));
+    }
+    // Whole-database compile; a pattern that fails only here (e.g. too
+    // large) moves to RE2-only and the rest is compiled again.
+    while (!exprs.empty()) {
+      std::vector<const char*> ptrs;
+      for (const auto& e : exprs) ptrs.push_back(e.c_str());
+      hs_compile_error_t* cerr = nullptr;
+      hs_database_t* db = nullptr;
+      hs_error_t rc = hs_compile_multi(ptrs.data(), flags.data(), ids.data(),
+                                       static_cast<unsigned>(ptrs.size()), HS_MODE_BLOCK, nullptr, &db, &cerr);
+      if (rc == HS_SUCCESS) {
+        impl->db = db;
+        break;
+      }
+      int bad = cerr != nullptr ? cerr->expression : -1;
+      std::string msg = cerr != nullptr ? cerr->message : "compile failed";
+      hs_free_compile_error(cerr);
+      if (bad < 0 || static_cast<size_t>(bad) >= exprs.size() || ids[bad] >= impl->compiled.size()) {
+        return Status::Internal("vectorscan", "database compile failed: " + msg);
+      }
+      CompiledRule& c = impl->compiled[ids[bad]];
+      c.in_hs = false;
+      impl->notes.push_back({c.rule->id, c.rule->origin, msg});
+      exprs.erase(exprs.begin() + bad);
+      flags.erase(flags.begin() + bad);
+      ids.erase(ids.begin() + bad);
+      if (c.rule->keywords.empty()) {
+        impl->re2_full_rules.push_back(static_cast<uint32_t>(&c - impl->compiled.data()));
+      } else {
+        // Its keywords must be literals of the database now.
+        uint32_t ri = static_cast<uint32_t>(&c - impl->compiled.data());
+        for (const auto& k : c.rule->keywords) {
+          auto [it, added] = kw_index.emplace(k, static_cast<uint32_t>(impl->keywords.size()));
+          if (added) {
+            impl->keywords.push_back(k);
+            impl->kw_rules.emplace_back();
+            std::string lit;
+            for (unsigned char ch : k) {
+              char buf[5];
+              std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+              lit += buf;
+            }
+            exprs.push_back(lit);
+            flags.push_back(HS_FLAG_CASELESS);
+            ids.push_back(static_cast<unsigned>(impl->compiled.size() + it->second));
+          }
+          impl->kw_rules[it->second].push_back(ri);
+        }
+      }
+    }
+    if (!impl->options.cache_dir.empty()) SaveCache(*impl, cache_key);
+  }
+  return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
+}
+
+Result<std::unique_ptr<ScanSession>> Scanner::NewSession() const {
+  auto s = std::make_unique<SessionImpl>();
+  s->impl = impl_.get();
+  if (impl_->db != nullptr && hs_alloc_scratch(impl_->db, &s->scratch) != HS_SUCCESS) {
+    return Status::Internal("vectorscan", "cannot allocate scratch space");
+  }
+  s->ranges.resize(impl_->compiled.size());
+  s->raw_hits.assign(impl_->compiled.size(), 0);
+  return std::unique_ptr<ScanSession>(std::move(s));
+}
+
+Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::string_view path,
+                           std::string_view commit, std::vector<Finding>* out,
+                           const std::vector<uint32_t>* line_map) const {
+  auto& s = static_cast<SessionImpl&>(session);
+  const Impl& impl = *impl_;
+  const ScanLimits& limits = impl.options.limits;
+  if (s.impl != &impl) return Status::Internal("scan", "session belongs to another scanner");
+  if (data.size() > limits.max_buffer) {
+    return Status::InvalidArgument(std::string(path), "larger than the scan limit of " +
+                                                          std::to_string(limits.max_buffer) + " bytes");
+  }
+  if (LooksBinary(data)) return false;
+  for (uint32_t r : s.touched) {
+    s.ranges[r].clear();
+    s.raw_hits[r] = 0;
+  }
+  s.touched.clear();
+  std::fill(s.raw_hits.begin(), s.raw_hits.end(), 0);
+  s.newlines.clear();
+  s.newlines_built = false;
+
+  if (impl.db != nullptr && !data.empty()) {
+    HsContext ctx{&s, &impl};
+    hs_error_t rc = hs_scan(impl.db, data.data(), static_cast<unsigned>(data.size()), 0, s.scratch,
+                            OnHit, &ctx);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
+      return Status::Internal(std::string(path), "vectorscan scan failed (" + std::to_string(rc) + ")");
+    }
+  }
+  for (uint32_t r : impl.re2_full_rules) {
+    if (s.ranges[r].empty()) s.touched.push_back(r);
+    s.ranges[r].assign(1, {0, data.size()});
+  }
+
+  size_t first_new = out->size();
+  std::string path_s(path);
+  auto applies = [&](const CompiledRule& c) {
+    if (c.paths.empty()) return true;
+    for (const auto& re : c.paths) {
+      if (RE2::PartialMatch(path_s, *re)) return true;
+    }
+    return false;
+  };
+  auto emit = [&](const CompiledRule& c, uint64_t ms, uint64_t me, std::string_view secret) -> bool {
+    const ScanRule& rule = *c.rule;
+    std::string_view match = data.substr(ms, me - ms);
+    BuildNewlines(&s, data);
+    // The match's lines from the newline index (no byte-wise walks: a
+    // minified file can be one 20 MB line), then cut to kLineCap around the
+    // match so allowlist regexes and inline markers stay cheap.
+    constexpr uint64_t kLineCap = 4096;
+    auto first_nl = std::lower_bound(s.newlines.begin(), s.newlines.end(), ms);
+    uint64_t ls = first_nl == s.newlines.begin() ? 0 : *(first_nl - 1) + 1;
+    uint64_t last = me > ms ? me - 1 : ms;
+    auto end_nl = std::lower_bound(s.newlines.begin(), s.newlines.end(), last);
+    uint64_t le = end_nl == s.newlines.end() ? data.size() : *end_nl;
+    ls = std::max(ls, ms > kLineCap ? ms - kLineCap : 0);
+    le = std::min(le, me + kLineCap);
+    std::string_view lines = data.substr(ls, le - ls);
+    std::string_view line = lines.substr(0, std::min<size_t>(lines.find('\n'), lines.size()));
+    if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) return false;
+    for (const auto& a : c.allows) {
+      if (AllowHits(a, secret, match, line, path, commit)) return false;
+    }
+    for (const auto* a : c.global_allows) {
+      if (AllowHits(*a, secret, match, line, path, commit)) return false;
+    }
+    if (HasInlineAllow(lines)) return false;
+    bool placeholder = rule.placeholder_check && LooksLikePlaceholder(secret);
+    if (placeholder && !impl.options.report_placeholders) return false;
+    if (rule.egress && scan_internal::HostAllowed(secret, impl.options.allow_domains)) return false;
+    Finding f;
+    f.rule_id = rule.id;
+    f.category = rule.category;
+    f.severity = placeholder ? Severity::kInfo : rule.severity;
+    f.placeholder = placeholder;
+    f.cwe = rule.cwe;
+    f.path = path_s;
+    auto [l0, c0] = LineCol(&s, ms);
+    auto [l1, c1] = LineCol(&s, me > ms ? me - 1 : ms);
+    auto map = [&](uint32_t l) {
+      return line_map != nullptr && l < line_map->size() ? (*line_map)[l] : l + 1;
+    };
+    f.line = map(l0);
+    f.column = c0 + 1;
+    f.end_line = map(l1);
+    f.end_column = c1 + 1;
+    f.evidence = rule.category == RuleCategory::kSecret ? RedactSecret(secret)
+                                                        : scan_internal::CodeEvidence(match);
+    f.message = rule.description;
+    if (placeholder) f.message += " (placeholder)";
+    f.fingerprint = scan_internal::Fingerprint(rule.id, path_s, secret);
+    f.commit = std::string(commit);
+    f.frameworks = rule.frameworks;
+    f.tags = rule.tags;
+    f.remediation = rule.remediation;
+    f.offset = ms;
+    if (impl.options.post_filter && !impl.options.post_filter(rule, f, secret)) return false;
+    out->push_back(std::move(f));
+    return true;
+  };
+
+  std::vector<re2::StringPiece> groups;
+  for (uint32_t ri : s.touched) {
+    const CompiledRule& c = impl.compiled[ri];
+    auto& ranges = s.ranges[ri];
+    if (ranges.empty() || !applies(c)) continue;
+    std::sort(ranges.begin(), ranges.end());
+    size_t found = 0;
+    uint64_t next_from = 0;  // never report overlapping matches of one rule
+    groups.resize(static_cast<size_t>(c.secret_group) + 1);
+    for (size_t k = 0; k < ranges.size() && found < limits.max_findings_per_rule; ++k) {
+      uint64_t lo = std::max<uint64_t>(ranges[k].first, next_from);
+      uint64_t hi = std::min<uint64_t>(ranges[k].second, data.size());
+      // Merge following windows that overlap this one.
+      while (k + 1 < ranges.size() && ranges[k + 1].first <= hi) {
+        hi = std::max<uint64_t>(hi, std::min<uint64_t>(ranges[k + 1].second, data.size()));
+        ++k;
+      }
+      if (lo > hi) continue;
+      lo = LineStart(data, lo, kContext);
+      lo = std::max(lo, next_from);
+      hi = LineEnd(data, hi, kContext);
+      size_t pos = lo;
+      while (pos <= hi && found < limits.max_findings_per_rule) {
+        if (!c.re->Match(data, pos, hi, RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+          break;
+        }
+        uint64_t ms = static_cast<uint64_t>(groups[0].data() - data.data());
+        uint64_t me = ms + groups[0].size();
+        pos = me > pos ? me : pos + 1;
+        next_from = me;
+        const re2::StringPiece& sg = groups[c.secret_group];
+        if (sg.data() == nullptr || sg.empty()) continue;
+        std::string_view secret(sg.data(), sg.size());
+        if (!c.rule->keywords.empty()) {
+          // The keyword must be near: in the match's lines, within kContext.
+          uint64_t wlo = LineStart(data, ms, kContext);
+          uint64_t whi = LineEnd(data, me, kContext);
+          s.lower_buf = scan_internal::Lower(data.substr(wlo, whi - wlo));
+          bool any = false;
+          for (const auto& kw : c.rule->keywords) any = any || ContainsLower(s.lower_buf, kw);
+          if (!any) continue;
+        }
+        if (emit(c, ms, me, secret)) ++found;
+      }
+    }
+  }
+  for (uint32_t ri : impl.path_only_rules) {
+    const CompiledRule& c = impl.compiled[ri];
+    if (applies(c)) emit(c, 0, 0, path_s);
+  }
+  std::sort(out->begin() + static_cast<std::ptrdiff_t>(first_new), out->end(),
+            [](const Finding& a, const Finding& b) {
+              return a.offset != b.offset ? a.offset < b.offset : a.rule_id < b.rule_id;
+            });
+  return true;
+}
+
+}  // namespace custody

@@ -1,0 +1,29 @@
+// Helpers shared inside src/scan (not part of the public API; unit tests may
+// include this header).
+#ifndef CUSTODY_SCAN_SCAN_INTERNAL_H_
+#define CUSTODY_SCAN_SCAN_INTERNAL_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace custody::scan_internal {
+
+// ASCII lowercase copy.
+std::string Lower(std::string_view s);
+// The path regex for a language name of the rule format ("" if unknown).
+std::string LanguagePathRegex(std::string_view language);
+// True when the host of `url_or_host` equals one of `domains` or is a
+// subdomain of one. A text with no recognisable host is not allowed.
+bool HostAllowed(std::string_view url_or_host, const std::vector<std::string>& domains);
+// The host part of a URL ("https://a.b:8/x" -> "a.b"), lowercase.
+std::string HostOf(std::string_view url_or_host);
+// Matched code for non-secret findings: at most 80 bytes, control bytes as
+// spaces, "…" when cut.
+std::string CodeEvidence(std::string_view match);
+// 64 hex: SHA-256 over rule id, path and secret, NUL-separated.
+std::string Fingerprint(std::string_view rule_id, std::string_view path, std::string_view secret);
+
+}  // namespace custody::scan_internal
+
+#endif  // CUSTODY_SCAN_SCAN_INTERNAL_H_
