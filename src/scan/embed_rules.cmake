@@ -1,5 +1,6 @@
 # Writes OUT, a C++ file holding the text of each rule pack in PACKS
-# ('|'-separated paths). Run by src/scan/CMakeLists.txt at build time.
+# ('|'-separated paths). Included by src/scan/CMakeLists.txt at configure
+# time; writes nothing when the text is unchanged.
 string(REPLACE "|" ";" packs "${PACKS}")
 set(body "")
 set(count 0)
