@@ -11,6 +11,7 @@
 #include "custody/hash.h"
 #include "custody/prompt_vault.h"
 #include "custody/sqlite_store.h"
+#include "custody/time.h"
 
 namespace custody {
 namespace {
@@ -114,6 +115,19 @@ Result<InitReport> Project::Init(const InitOptions& opt) {
                                 " of the same name (choose another --key-name)");
         }
         report.kept.push_back("key " + name + " (" + private_path + ")");
+      } else if (known == nullptr && env_->FileExists(private_path)) {
+        // The developer's key from another repository: trust its public
+        // half here rather than refuse, as a git signing key is reused.
+        CUSTODY_ASSIGN_OR_RETURN(PrivateKey k, LoadPrivateKey(*env_, private_path));
+        TrustedKey trusted;
+        trusted.name = name;
+        trusted.role = opt.role;
+        trusted.key = k.public_key();
+        trusted.created = FormatRfc3339(env_->NowUnixNanos());
+        CUSTODY_ASSIGN_OR_RETURN(std::string pub_path,
+                                 WritePublicKeyFile(*env_, paths_.keys_dir, trusted));
+        report.created.push_back(pub_path + " (public half of the existing key " + private_path +
+                                 ")");
       } else {
         CUSTODY_ASSIGN_OR_RETURN(
             GeneratedKey g, GenerateKey(*env_, paths_.keys_dir, private_dir, name, opt.role));

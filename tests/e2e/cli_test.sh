@@ -174,3 +174,18 @@ is_hex64 "$D1" || fail "prompt digest '$D1'"
 
 expect_exit 0 custody verify
 expect_contains "$OUT" "verified: 7 entries"
+
+# A second repository of the same developer reuses the key from the shared
+# key directory: init trusts its public half there instead of refusing.
+R2="$WORK/second"
+make_repo "$R2"
+expect_exit 0 custody -C "$R2" init --key-name tester
+expect_contains "$OUT$ERR" "public half of the existing key"
+expect_eq "$(cat "$R2/.custody/keys/tester.pub" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["name"])')" \
+  "tester" "the trusted key's name in the second repository"
+expect_exit 0 custody -C "$R2" -q record --agent a --model m
+expect_exit 0 custody -C "$R2" verify
+expect_contains "$OUT" "verified: 1 entries"
+# Running init again there keeps everything.
+expect_exit 0 custody -C "$R2" init --key-name tester
+expect_not_contains "$OUT$ERR" "already exists"
