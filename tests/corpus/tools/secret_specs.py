@@ -299,7 +299,7 @@ S("docker-hub-org-token", "Docker Hub", "organisation access token", "critical",
 S("jfrog-api-key", "JFrog Artifactory", "API key", "critical", tok(r"AKCp[A-Za-z0-9]{69}"), ["AKCp"], "AKCp{A:69}", entropy=4.5)
 S("jfrog-reference-token", "JFrog Artifactory", "reference token", "critical", tok(r"cmVmd[A-Za-z0-9]{59}"), ["cmVmd"], "cmVmd{A:59}", entropy=4.5)
 S("clojars-token", "Clojars", "deploy token", "high", tok(r"CLOJARS_[a-z0-9]{60}"), ["CLOJARS_"], "CLOJARS_{a:60}")
-S("crates-io-token", "crates.io", "API token", "critical", tok(r"cio[A-Za-z0-9]{32}"), ["cio"], "cio{A:32}", 'CARGO_REGISTRY_TOKEN={}', entropy=4.0)
+S("crates-io-token", "Cargo registry", "API token", "critical", tok(r"cio[A-Za-z0-9]{32}"), ["cio"], "cio{A:32}", 'CARGO_REGISTRY_TOKEN={}', entropy=4.0)
 S("gitea-token", "Gitea / Forgejo", "access token", "high", kv(r"gitea|forgejo", r"[a-f0-9]{40}"), ["gitea", "forgejo"], "{h:40}",
   'GITEA_TOKEN="{}"', entropy=3.2)
 
