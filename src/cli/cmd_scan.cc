@@ -162,8 +162,10 @@ Result<ExitCode> RunScan(const Globals& g, const ScanArgs& a) {
   }
   if (a.list_rules) {
     for (const auto& r : scanner->rules()) {
-      Out(r.id + "\t" + std::string(CategoryName(r.category)) + "\t" +
-          std::string(SeverityName(r.severity)) + "\t" + r.description);
+      // Tab-separated for cut/awk; each field escaped on its own (rule files
+      // are outside input), since Out() would escape the separators too.
+      std::cout << Printable(r.id) << '\t' << CategoryName(r.category) << '\t'
+                << SeverityName(r.severity) << '\t' << Printable(r.description) << '\n';
     }
     return ExitCode::kOk;
   }

@@ -208,3 +208,8 @@ expect_contains "$OUT" "src/leak.py:1:10: high tk-live"
 for k in "$KEY1" "$KEY2" "$KEY3" "${KEY1:8}" "${KEY2:8}" "${KEY3:8}"; do
   if grep -qF -- "$k" "$ALL_OUT"; then fail "a secret appears in clear in the output: ${k:0:6}…"; fi
 done
+
+# --- --list-rules: one rule per line, four tab-separated fields -----------------
+expect_exit 0 custody scan --list-rules
+[[ $(printf '%s\n' "$OUT" | awk -F'\t' 'NF != 4' | wc -l) -eq 0 ]] || fail "--list-rules lines without 4 tab-separated fields"
+expect_contains "$OUT" "crates-io-token	secret	critical	Cargo registry API token"
