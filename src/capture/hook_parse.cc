@@ -165,6 +165,16 @@ std::string EventName(const json& j, std::string_view hint) {
   return e;
 }
 
+// A prompt event's text: every agent sends it as a string "prompt".
+Status TakePrompt(const json& j, const std::string& event, HookEvent* ev) {
+  auto it = j.find("prompt");
+  if (it == j.end() || !it->is_string()) {
+    return Status::InvalidArgument("payload", event + " without a string \"prompt\"");
+  }
+  ev->prompt = it->get<std::string>();
+  return Status::OK();
+}
+
 Status NoEvent(std::string_view agent) {
   return Status::InvalidArgument("payload", "has no hook_event_name and no EVENT was given "
                                             "(custody hook " + std::string(agent) + " EVENT)");
@@ -187,11 +197,7 @@ Result<HookEvent> ParseClaudeLike(std::string_view payload, std::string_view hin
     ev.kind = HookKind::kSessionStart;
   } else if (e == "UserPromptSubmit") {
     ev.kind = HookKind::kPrompt;
-    auto it = j.find("prompt");
-    if (it == j.end() || !it->is_string()) {
-      return Status::InvalidArgument("payload", "UserPromptSubmit without a string \"prompt\"");
-    }
-    ev.prompt = it->get<std::string>();
+    CUSTODY_RETURN_IF_ERROR(TakePrompt(j, e, &ev));
   } else if (e == "PreToolUse" || e == "PostToolUse" || e == "PermissionRequest") {
     ev.kind = e == "PostToolUse" ? HookKind::kPostTool : HookKind::kPreTool;
     auto it = j.find("tool_name");
@@ -240,11 +246,7 @@ Result<HookEvent> ParseCursorPayload(std::string_view payload, std::string_view 
     ev.kind = HookKind::kSessionStart;
   } else if (e == "beforeSubmitPrompt") {
     ev.kind = HookKind::kPrompt;
-    auto it = j.find("prompt");
-    if (it == j.end() || !it->is_string()) {
-      return Status::InvalidArgument("payload", "beforeSubmitPrompt without a string \"prompt\"");
-    }
-    ev.prompt = it->get<std::string>();
+    CUSTODY_RETURN_IF_ERROR(TakePrompt(j, e, &ev));
   } else if (e == "beforeShellExecution" || e == "afterShellExecution") {
     ev.kind = e[0] == 'b' ? HookKind::kPreTool : HookKind::kPostTool;
     ev.tool = "shell";
@@ -298,11 +300,7 @@ Result<HookEvent> ParseGeminiPayload(std::string_view payload, std::string_view 
     ev.kind = HookKind::kSessionStart;
   } else if (e == "BeforeAgent") {
     ev.kind = HookKind::kPrompt;
-    auto it = j.find("prompt");
-    if (it == j.end() || !it->is_string()) {
-      return Status::InvalidArgument("payload", "BeforeAgent without a string \"prompt\"");
-    }
-    ev.prompt = it->get<std::string>();
+    CUSTODY_RETURN_IF_ERROR(TakePrompt(j, e, &ev));
   } else if (e == "BeforeModel" || e == "AfterModel") {
     ev.kind = HookKind::kModel;
     if (ev.model.empty()) ev.model = ModelOf(ObjectOf(j, "llm_request"));
