@@ -11,6 +11,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -281,6 +284,100 @@ TEST_F(RepoTest, ReadBlobAtCommit) {
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
   EXPECT_EQ(missing.status().message(), "HEAD:nope.txt: no such file");
   EXPECT_EQ(repo->ReadBlobAtCommit("HEAD", "dir").status().code(), Code::kInvalidArgument);
+}
+
+// DiffCommit walks the trees itself (no index, no attributes): check it
+// against what git reports for the same commits, on the cases a tree walk
+// can get wrong: git's tree order ("a.c" < "a/" < "a0"), a file that
+// becomes a directory, exact renames, deletions, binaries, mode-only
+// changes and untouched subtrees.
+TEST_F(RepoTest, DiffCommitMatchesGit) {
+  InitRepo(work_);
+  namespace fs = std::filesystem;
+  for (const char* d : {"a", "dir/sub", "dir/untouched", "other"}) {
+    fs::create_directories(work_ + "/" + d);
+  }
+  WriteFile(work_ + "/a.c", "one\ntwo\nthree\n");
+  WriteFile(work_ + "/a/b.txt", "b1\n");
+  WriteFile(work_ + "/a0", "zero\n");
+  WriteFile(work_ + "/dir/sub/deep.txt", "d1\nd2\n");
+  for (int i = 0; i < 20; ++i) {
+    WriteFile(work_ + "/dir/untouched/u" + std::to_string(i), "u\n");
+  }
+  WriteFile(work_ + "/x", "x was a file\n");
+  WriteFile(work_ + "/moved.txt", "moved content\nline 2\n");
+  WriteFile(work_ + "/gone.txt", "gone 1\ngone 2\n");
+  WriteFile(work_ + "/bin.dat", std::string("\0\1\2old", 6));
+  WriteFile(work_ + "/script.sh", "echo hi\n");
+  Git(work_, "add -A");
+  Git(work_, "commit -q -m base");
+  std::string c1 = Git(work_, "rev-parse HEAD");
+
+  WriteFile(work_ + "/a.c", "one\nnew A\ntwo\nthree\nnew B\n");
+  WriteFile(work_ + "/a/b.txt", "b2\n");
+  WriteFile(work_ + "/a0", "zero\nzero 2\n");
+  WriteFile(work_ + "/dir/sub/deep.txt", "d1\n");
+  fs::remove(work_ + "/x");
+  fs::create_directories(work_ + "/x");
+  WriteFile(work_ + "/x/inner.txt", "inner\n");
+  fs::rename(work_ + "/moved.txt", work_ + "/other/moved.txt");
+  fs::remove(work_ + "/gone.txt");
+  WriteFile(work_ + "/bin.dat", std::string("\0\1\2new", 6));
+  fs::permissions(work_ + "/script.sh", fs::perms::owner_exec, fs::perm_options::add);
+  WriteFile(work_ + "/new.txt", "fresh\n");
+  Git(work_, "add -A");
+  Git(work_, "commit -q -m change");
+  std::string c2 = Git(work_, "rev-parse HEAD");
+
+  std::unique_ptr<Repo> repo = Open(work_);
+  ASSERT_NE(repo, nullptr);
+  Result<std::vector<FileDiff>> diff = repo->DiffCommit(c2, "");
+  ASSERT_OK(diff);
+
+  // path -> "old_path|deleted|binary|+added lines (n:text)|-removed lines"
+  std::map<std::string, std::string> got;
+  for (const FileDiff& f : *diff) {
+    std::string added, removed;
+    for (const DiffHunk& h : f.hunks) {
+      for (const auto& l : h.added) added += std::to_string(l.line) + ":" + l.text + ",";
+      for (const auto& l : h.removed) removed += std::to_string(l.line) + ":" + l.text + ",";
+    }
+    EXPECT_EQ(got.count(f.path), 0u) << f.path << " reported twice";
+    got[f.path] = f.old_path + "|" + (f.deleted ? "D" : "") + "|" + (f.binary ? "B" : "") +
+                  "|+" + added + "|-" + removed;
+  }
+  std::map<std::string, std::string> want = {
+      {"a.c", "a.c|||+2:new A,5:new B,|-"},
+      {"a/b.txt", "a/b.txt|||+1:b2,|-1:b1,"},
+      {"a0", "a0|||+2:zero 2,|-"},
+      {"bin.dat", "bin.dat||B|+|-"},
+      {"dir/sub/deep.txt", "dir/sub/deep.txt|||+|-2:d2,"},
+      {"gone.txt", "gone.txt|D||+|-1:gone 1,2:gone 2,"},
+      {"new.txt", "new.txt|||+1:fresh,|-"},
+      {"other/moved.txt", "moved.txt|||+|-"},
+      {"x", "x|D||+|-1:x was a file,"},
+      {"x/inner.txt", "x/inner.txt|||+1:inner,|-"},
+  };
+  EXPECT_EQ(got, want);
+
+  // The same paths as git's own view of the change (exact renames only;
+  // git lists the mode-only change of script.sh, which has no lines).
+  std::string names = Git(work_, "diff --name-only -M100% " + c1 + " " + c2);
+  std::set<std::string> git_paths;
+  std::istringstream lines(names);
+  for (std::string line; std::getline(lines, line);) git_paths.insert(line);
+  git_paths.erase("script.sh");
+  std::set<std::string> ours;
+  for (const auto& [path, _] : got) ours.insert(path);
+  EXPECT_EQ(ours, git_paths);
+
+  // A root commit adds every line; a base given explicitly is used as is.
+  Result<std::vector<FileDiff>> root = repo->DiffCommit(c1, "");
+  ASSERT_OK(root);
+  EXPECT_EQ(root->size(), 29u);  // every file, the binary one without lines
+  Result<std::vector<FileDiff>> same = repo->DiffCommit(c2, c2);
+  ASSERT_OK(same);
+  EXPECT_TRUE(same->empty());
 }
 
 TEST_F(RepoTest, NotesAppendReadAndIdempotent) {
