@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "custody/env.h"
 #include "custody/status.h"
 #include "custody/store.h"
 
@@ -28,6 +29,18 @@ struct SqliteStoreOptions {
 // ledger (not SQLite, or a different schema), naming the path.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options = {});
+
+// Call before creating the SQLite database `path` (any custody database in
+// WAL mode). A WAL can outlive its database file (a crash before the
+// checkpoint; the working log keeps its WAL across closes), and SQLite would
+// replay the pages of a `path`-wal left behind by a deleted database into a
+// new file of the same name. When `path`
+// does not exist this takes the lock file `path`.create-lock, removes a
+// stale -wal and -shm, and returns the lock: hold it until the new database
+// is created, so a process creating it at the same moment cannot remove the
+// fresh WAL of another. Returns null when `path` exists; IOError when the
+// lock cannot be taken.
+Result<std::unique_ptr<FileLock>> PrepareSqliteCreate(const std::string& path);
 
 }  // namespace custody
 

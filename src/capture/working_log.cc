@@ -14,6 +14,8 @@
 #include <thread>
 #include <unordered_set>
 
+#include "custody/sqlite_store.h"
+
 namespace custody {
 namespace {
 
@@ -113,6 +115,14 @@ class SqliteWorkingLog : public WorkingLog {
   // Creates the schema (when `create`) and checks the file is a working log.
   Status Init(bool create) {
     sqlite3_busy_timeout(db_, kBusyTimeoutMs);
+    // Leave the WAL for the next process instead of checkpointing it at
+    // every close: a hook is a short process, and the close-time checkpoint
+    // (two fdatasyncs) plus re-creating the WAL (a directory fsync) were
+    // most of its disk waits. SQLite still checkpoints once the WAL passes
+    // 1000 pages. The ledger keeps its checkpoint on close so that
+    // ledger.db alone is always complete at rest (people copy that file);
+    // the working log is an index that nobody copies.
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     // The first statement reads the header: a file that is not a database
     // fails here as SQLITE_NOTADB and is reported, never recreated.
     CUSTODY_RETURN_IF_ERROR(Exec("PRAGMA schema_version", "open"));
@@ -376,10 +386,12 @@ std::string_view NormaliseLine(std::string_view line) {
 Digest LineHash(std::string_view line) { return Sha256(NormaliseLine(line)); }
 
 Result<std::unique_ptr<WorkingLog>> OpenWorkingLog(const std::string& path, bool create) {
+  std::unique_ptr<FileLock> creating;
   if (path != ":memory:") {
     struct stat st;
     if (::stat(path.c_str(), &st) != 0) {
       if (!create) return Status::NotFound(path, "no working log (run `custody init`)");
+      CUSTODY_ASSIGN_OR_RETURN(creating, PrepareSqliteCreate(path));
     } else if (!S_ISREG(st.st_mode)) {
       return Status::Corruption(path, "working log is not a regular file");
     }

@@ -1,6 +1,8 @@
 #include "custody/sqlite_store.h"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstring>
 #include <map>
@@ -602,8 +604,24 @@ class SqliteStore : public Store {
 
 }  // namespace
 
+Result<std::unique_ptr<FileLock>> PrepareSqliteCreate(const std::string& path) {
+  struct stat st;
+  if (path == ":memory:" || ::stat(path.c_str(), &st) == 0) return std::unique_ptr<FileLock>();
+  CUSTODY_ASSIGN_OR_RETURN(std::unique_ptr<FileLock> lock,
+                           Env::Default()->LockFile(path + ".create-lock"));
+  if (::stat(path.c_str(), &st) != 0) {
+    ::unlink((path + "-wal").c_str());
+    ::unlink((path + "-shm").c_str());
+  }
+  return lock;
+}
+
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
                                                const SqliteStoreOptions& options) {
+  std::unique_ptr<FileLock> creating;
+  if (options.create) {
+    CUSTODY_ASSIGN_OR_RETURN(creating, PrepareSqliteCreate(path));
+  }
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options.create) flags |= SQLITE_OPEN_CREATE;
   sqlite3* raw = nullptr;
