@@ -19,6 +19,7 @@
 #define CUSTODY_CAPTURE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -130,8 +131,14 @@ struct HookOutcome {
 // custody, a ledger that cannot be written all become gaps (when a git dir
 // is found) and exit 0, so the agent is never blocked by a custody failure.
 // Only a forbid_ai refusal blocks (exit 2 or the agent's deny JSON).
+// `redactor` makes the redactor for `[prompts] storage = "redacted"`; it is
+// called only when a prompt is to be redacted (it may be costly, e.g. the
+// secret scanner's, secret_redactor.h). When it is empty or fails, the
+// built-in redactor is used.
+using RedactorFactory = std::function<Result<std::unique_ptr<Redactor>>()>;
 HookOutcome RunHook(Env* env, std::string_view agent, std::string_view event_hint,
-                    std::string_view payload, const std::string& cwd);
+                    std::string_view payload, const std::string& cwd,
+                    const RedactorFactory& redactor = {});
 
 // What init --agents / --uninstall changed.
 struct HookInstallReport {

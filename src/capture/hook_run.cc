@@ -70,8 +70,11 @@ std::string LineKey(std::string_view line) { return DigestHex(LineHash(line)).su
 
 class Hook {
  public:
-  Hook(Env* env, std::string agent_arg, std::string event_hint)
-      : env_(env), agent_arg_(std::move(agent_arg)), event_hint_(std::move(event_hint)) {}
+  Hook(Env* env, std::string agent_arg, std::string event_hint, RedactorFactory redactor)
+      : env_(env),
+        agent_arg_(std::move(agent_arg)),
+        event_hint_(std::move(event_hint)),
+        redactor_factory_(std::move(redactor)) {}
 
   HookOutcome Run(std::string_view payload, const std::string& cwd) {
     auto parsed = ParseHookPayload(agent_arg_, payload, event_hint_);
@@ -246,7 +249,20 @@ class Hook {
     if (!policy.ok()) return Gap("", "prompt not recorded: " + policy.status().ToString());
     std::string storage = policy->prompt_storage;
     std::string text = ev_.prompt;
-    if (storage == "redacted") text = NewBuiltinRedactor()->Redact(text);
+    if (storage == "redacted") {
+      std::unique_ptr<Redactor> redactor;
+      if (redactor_factory_) {
+        auto made = redactor_factory_();
+        if (made.ok()) {
+          redactor = std::move(made).value();
+        } else {
+          // Still redacted, by the built-in shapes; the weaker net is on record.
+          Gap("", "prompt redacted by the built-in redactor only: " + made.status().ToString());
+        }
+      }
+      if (redactor == nullptr) redactor = NewBuiltinRedactor();
+      text = redactor->Redact(text);
+    }
     auto sealed = SealPrompt(text, storage == "digest" ? "digest" : "full", env_->NowUnixNanos());
     if (!sealed.ok()) return Gap("", "prompt not recorded: " + sealed.status().ToString());
     sealed->ref.storage = storage;
@@ -515,6 +531,7 @@ class Hook {
 
   Env* env_;
   std::string agent_arg_, event_hint_;
+  RedactorFactory redactor_factory_;
   std::unique_ptr<Project> project_;
   std::string gaps_path_;
   HookEvent ev_;
@@ -526,8 +543,9 @@ class Hook {
 }  // namespace
 
 HookOutcome RunHook(Env* env, std::string_view agent, std::string_view event_hint,
-                    std::string_view payload, const std::string& cwd) {
-  Hook h(env, std::string(agent), std::string(event_hint));
+                    std::string_view payload, const std::string& cwd,
+                    const RedactorFactory& redactor) {
+  Hook h(env, std::string(agent), std::string(event_hint), redactor);
   return h.Run(payload, cwd);
 }
 

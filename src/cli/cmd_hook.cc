@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "custody/capture.h"
+#include "custody/secret_redactor.h"
 
 namespace custody::cli {
 
@@ -30,7 +31,9 @@ void RegisterHook(CLI::App& app, Globals& g, Action& action) {
       }
       HookOutcome o;
       try {
-        o = RunHook(Env::Default(), *agent, *event, payload, WorkingDir(g));
+        // Prompts kept "redacted" lose their secrets to the scanner's rules.
+        auto redactor = [] { return NewSecretScannerRedactor(DefaultScanCacheDir()); };
+        o = RunHook(Env::Default(), *agent, *event, payload, WorkingDir(g), redactor);
       } catch (const std::exception& e) {
         // Last line of defence (e.g. out of memory): never fail the agent.
         o = HookOutcome{0, "", std::string("custody: hook not recorded: ") + e.what() + "\n"};

@@ -29,7 +29,10 @@ hook claude '{'"$common"',"hook_event_name":"SessionStart","source":"startup","m
 expect_eq "$RC" 0 "SessionStart exit"
 expect_eq "$OUT" "" "Claude hooks print nothing on stdout"
 secret="ghp_$(printf 'A%.0s' {1..36})"
-hook claude '{'"$common"',"hook_event_name":"UserPromptSubmit","prompt":"add a greeting, token '"$secret"'"}'
+# A database password: no shape of the built-in redactor, so only the
+# scanner's secret rules remove it.
+dbpass="Tr0ub4dor-and-3"
+hook claude '{'"$common"',"hook_event_name":"UserPromptSubmit","prompt":"add a greeting, token '"$secret"', db postgres://app:'"$dbpass"'@db.internal/app"}'
 expect_eq "$RC" 0 "UserPromptSubmit exit"
 expect_eq "$(entry_count "$R")" 0 "a prompt alone is not a checkpoint"
 
@@ -67,8 +70,12 @@ expect_eq "$(worklog "select count(distinct checkpoint_id) from lines")" 3 "work
 expect_eq "$(worklog "select count(*) from lines where path='src/greet.py'")" 3 "greet.py lines (write 2 + edit 1)"
 expect_eq "$(worklog "select count(*) from lines where path='src/gen.py'")" 2 "lines the Bash command wrote"
 summ=$(worklog "select prompt_summary from checkpoints limit 1")
-expect_contains "$summ" "[REDACTED:github-token]" "prompt summary redacted"
+expect_contains "$summ" "[REDACTED:github-" "prompt summary redacted"
 expect_not_contains "$summ" "$secret" "prompt summary"
+expect_not_contains "$summ" "$dbpass" "database password redacted by the scanner's rules"
+run custody -C "$R" show "#0" --prompt
+expect_not_contains "$OUT" "$dbpass" "stored prompt text"
+expect_contains "$OUT" "[REDACTED:postgres-url-password]" "stored prompt names the scanner rule"
 hook claude '{'"$common"',"hook_event_name":"SessionEnd","reason":"exit"}'
 expect_eq "$(ls "$R/.git/custody/sessions/" | grep -c '\.json$' || true)" 0 "session state removed at SessionEnd"
 
