@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "custody/env.h"
+#include "custody/glob.h"
 #include "custody/status.h"
 
 namespace custody {
@@ -95,12 +96,7 @@ std::vector<std::string> ShellWriteTargets(std::string_view command);
 // not a patch gives no writes.
 std::vector<FileWrite> ParseApplyPatch(std::string_view patch);
 
-// `path` ('/'-separated, repository-relative) matches glob `pattern`: `*`
-// and `?` stay within one path segment, `**` spans any number of segments
-// ("src/auth/**" covers everything below src/auth; "**/secrets.*" any
-// depth), `[...]` is a character class. A pattern ending in '/' covers
-// everything below it.
-bool GlobMatch(std::string_view pattern, std::string_view path);
+// GlobMatch (forbid_ai globs) is declared in custody/glob.h.
 
 // Replaces secrets in prompt text before it is kept (`[prompts] storage =
 // "redacted"`). An interface so the secret scanner's rules can take the
