@@ -17,6 +17,7 @@
 #include "custody/policy.h"
 #include "custody/repo.h"
 #include "custody/scan.h"
+#include "custody/secret_redactor.h"
 #include "custody/scan_run.h"
 
 namespace custody::cli {
@@ -145,13 +146,7 @@ Result<ExitCode> RunScan(const Globals& g, const ScanArgs& a) {
     ignore.insert(ignore.end(), policy.scan_ignore_paths.begin(), policy.scan_ignore_paths.end());
   }
   // Compiled databases are cached per user (docs/scan.md, "Cache").
-  if (const char* dir = std::getenv("CUSTODY_CACHE_DIR"); dir != nullptr && *dir != '\0') {
-    options.cache_dir = std::string(dir) + "/scan";
-  } else if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg == '/') {
-    options.cache_dir = std::string(xdg) + "/custody/scan";
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home == '/') {
-    options.cache_dir = std::string(home) + "/.cache/custody/scan";
-  }
+  options.cache_dir = DefaultScanCacheDir();
   if (a.no_cache) options.cache_dir.clear();
   CUSTODY_ASSIGN_OR_RETURN(std::unique_ptr<Scanner> scanner, Scanner::Compile(set, options));
   // Read the baseline before the (possibly long) scan so a bad one fails fast.
