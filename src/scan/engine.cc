@@ -45,6 +45,10 @@ struct CompiledRule {
   std::vector<uint32_t> keyword_ids;                // into Impl::keywords
   bool in_hs = false;
   size_t back = 0;  // how far before a hit's end the match may start
+  // Languages (bits in KnownLanguages() order) of a rule that applies only
+  // to files of those languages; 0 for rules any file may need. Such rules
+  // live in per-language databases, not the common one.
+  uint32_t lang_mask = 0;
 };
 
 std::unique_ptr<RE2> MakeRe2(const std::string& pattern, const ScanLimits& limits, bool multiline,
@@ -116,8 +120,31 @@ struct Scanner::Impl {
   std::vector<std::vector<uint32_t>> kw_rules;  // keyword id -> RE2-only rules using it
   std::vector<uint32_t> re2_full_rules;       // RE2-only rules without keywords
   std::vector<uint32_t> path_only_rules;
-  hs_database_t* db = nullptr;
+  hs_database_t* db = nullptr;  // every rule without a lang_mask, and the keywords
   std::vector<CompileNote> notes;
+  std::string cache_key;
+
+  // The language-specific rules (a third of the default packs: weak crypto
+  // and insecure calls per language) are compiled into one small database
+  // per set of languages a file can be, so a file is scanned against the
+  // common database plus only its own language's rules: scanning every file
+  // against every language's rules cost ~40 % of the throughput.
+  std::vector<std::unique_ptr<RE2>> lang_res;  // KnownLanguages() order
+  uint32_t class_langs = 0;                    // union of the rules' lang_masks
+  struct ClassDb {
+    hs_database_t* db = nullptr;
+    std::vector<uint32_t> re2_full;  // members, when the class would not compile
+    ClassDb() = default;
+    ClassDb(const ClassDb&) = delete;
+    ClassDb& operator=(const ClassDb&) = delete;
+    ~ClassDb() {
+      if (db != nullptr) hs_free_database(db);
+    }
+  };
+  // Built on first need (a tree holds only a few languages); the mutex
+  // guards the map, whose values never move or change once inserted.
+  mutable std::mutex class_mu;
+  mutable std::unordered_map<uint32_t, std::unique_ptr<ClassDb>> class_dbs;
 
   ~Impl() {
     if (db != nullptr) hs_free_database(db);
@@ -141,6 +168,8 @@ class SessionImpl final : public ScanSession {
   bool newlines_built = false;
   const Scanner::Impl* impl = nullptr;
   std::string lower_buf;
+  // Databases `scratch` has been sized for besides the common one.
+  std::vector<const hs_database_t*> scratch_dbs;
 };
 
 struct HsContext {
@@ -266,7 +295,7 @@ namespace {
 
 // Everything the compiled database and the RE2-only routing depend on.
 std::string CacheKey(const Scanner::Impl& impl) {
-  std::string in = "custody-scan-cache-v1\n";
+  std::string in = "custody-scan-cache-v2\n";
   in += hs_version();
   in += '\n';
   in += std::to_string(impl.options.limits.window) + (impl.options.use_vectorscan ? "v" : "r");
@@ -335,6 +364,98 @@ bool LoadCache(Scanner::Impl* impl, const std::string& key) {
   return true;
 }
 
+// Best effort: a cache file that cannot be written only costs time next run.
+void WriteCacheFile(const std::string& dir, const std::string& path, const std::string& head,
+                    const char* bytes, size_t len) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << head;
+    if (bytes != nullptr) out.write(bytes, static_cast<std::streamsize>(len));
+    out.flush();
+    if (!out) {
+      std::filesystem::remove(tmp, ec);
+      return;
+    }
+  }
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) std::filesystem::remove(tmp, ec);
+}
+
+// A language class's database: "custody-hsdb-class 1\n", the key, '\n',
+// the class mask in decimal, '\n', then hs_serialize_database bytes.
+std::string ClassCachePath(const Scanner::Impl& impl, uint32_t mask) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "%08x", mask);
+  return impl.options.cache_dir + "/scan-" + impl.cache_key.substr(0, 32) + "-c" + hex + ".hsdb";
+}
+
+std::string ClassCacheHead(const Scanner::Impl& impl, uint32_t mask) {
+  return "custody-hsdb-class 1\n" + impl.cache_key + "\n" + std::to_string(mask) + "\n";
+}
+
+hs_database_t* LoadClassCache(const Scanner::Impl& impl, uint32_t mask) {
+  std::ifstream in(ClassCachePath(impl, mask), std::ios::binary);
+  if (!in) return nullptr;
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string head = ClassCacheHead(impl, mask);
+  if (data.size() <= head.size() || data.compare(0, head.size(), head) != 0) return nullptr;
+  hs_database_t* db = nullptr;
+  if (hs_deserialize_database(data.data() + head.size(), data.size() - head.size(), &db) != HS_SUCCESS) {
+    return nullptr;
+  }
+  return db;
+}
+
+// The database of the rules for files whose languages are `mask`, built
+// (or read from the cache) on first use.
+const Scanner::Impl::ClassDb& ClassDbFor(const Scanner::Impl& impl, uint32_t mask) {
+  std::lock_guard<std::mutex> lock(impl.class_mu);
+  auto it = impl.class_dbs.find(mask);
+  if (it != impl.class_dbs.end()) return *it->second;
+  auto cdb = std::make_unique<Scanner::Impl::ClassDb>();
+  std::vector<uint32_t> members;
+  for (size_t i = 0; i < impl.compiled.size(); ++i) {
+    const CompiledRule& c = impl.compiled[i];
+    if (c.in_hs && (c.lang_mask & mask) != 0) members.push_back(static_cast<uint32_t>(i));
+  }
+  bool cache = !impl.options.cache_dir.empty();
+  if (!members.empty() && cache) cdb->db = LoadClassCache(impl, mask);
+  if (!members.empty() && cdb->db == nullptr) {
+    std::vector<std::string> exprs;
+    std::vector<const char*> ptrs;
+    std::vector<unsigned> flags, ids;
+    for (uint32_t i : members) exprs.push_back(TranslateForHs(impl.compiled[i].rule->regex));
+    for (size_t k = 0; k < members.size(); ++k) {
+      ptrs.push_back(exprs[k].c_str());
+      flags.push_back(HS_FLAG_MULTILINE);
+      ids.push_back(members[k]);
+    }
+    hs_compile_error_t* cerr = nullptr;
+    if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()),
+                         HS_MODE_BLOCK, nullptr, &cdb->db, &cerr) != HS_SUCCESS) {
+      // Each pattern passed hs_expression_info alone, so this is a limit of
+      // the combination; RE2 over the whole buffer keeps the results.
+      hs_free_compile_error(cerr);
+      cdb->db = nullptr;
+      cdb->re2_full = members;
+    } else if (cache) {
+      char* bytes = nullptr;
+      size_t len = 0;
+      if (hs_serialize_database(cdb->db, &bytes, &len) == HS_SUCCESS) {
+        WriteCacheFile(impl.options.cache_dir, ClassCachePath(impl, mask), ClassCacheHead(impl, mask),
+                       bytes, len);
+        std::free(bytes);
+      }
+    }
+  }
+  const Scanner::Impl::ClassDb& ref = *cdb;
+  impl.class_dbs.emplace(mask, std::move(cdb));
+  return ref;
+}
+
 // Best effort: a cache that cannot be written only costs time next run.
 void SaveCache(const Scanner::Impl& impl, const std::string& key) {
   std::error_code ec;
@@ -357,25 +478,12 @@ void SaveCache(const Scanner::Impl& impl, const std::string& key) {
   char* bytes = nullptr;
   size_t len = 0;
   if (impl.db != nullptr && hs_serialize_database(impl.db, &bytes, &len) != HS_SUCCESS) return;
-  std::string path = CachePath(impl, key);
-  std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    uint64_t hlen = header.size();
-    out << "custody-hsdb 1\n" << key << '\n';
-    out.write(reinterpret_cast<const char*>(&hlen), sizeof hlen);
-    out << header;
-    if (bytes != nullptr) out.write(bytes, static_cast<std::streamsize>(len));
-    out.flush();
-    if (!out) {
-      std::free(bytes);
-      std::filesystem::remove(tmp, ec);
-      return;
-    }
-  }
+  std::string head = "custody-hsdb 1\n" + key + '\n';
+  uint64_t hlen = header.size();
+  head.append(reinterpret_cast<const char*>(&hlen), sizeof hlen);
+  head += header;
+  WriteCacheFile(impl.options.cache_dir, CachePath(impl, key), head, bytes, len);
   std::free(bytes);
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) std::filesystem::remove(tmp, ec);
 }
 
 }  // namespace
@@ -430,6 +538,11 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
       std::string re = scan_internal::LanguagePathRegex(lang);
       if (re.empty()) return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
       c.paths.push_back(MakeRe2(re, limits, false, &err));
+      if (r.paths.empty() && !r.regex.empty()) {
+        const auto& langs = scan_internal::KnownLanguages();
+        auto at = std::find(langs.begin(), langs.end(), scan_internal::Lower(lang));
+        c.lang_mask |= 1u << static_cast<unsigned>(at - langs.begin());
+      }
     }
     for (const auto& a : r.allowlists) {
       CompiledAllow ca;
@@ -448,6 +561,7 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
   // patterns: a cache keyed by their digest skips seconds of compiling on
   // every run after the first.
   std::string cache_key = CacheKey(*impl);
+  impl->cache_key = cache_key;
   bool loaded = !impl->options.cache_dir.empty() && LoadCache(impl.get(), cache_key);
   if (!loaded) {
     // Ask Vectorscan about each pattern first, so a rejection names its rule;
@@ -484,6 +598,7 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
         continue;
       }
       c.in_hs = true;
+      if (c.lang_mask != 0) continue;  // in its languages' databases
       exprs.push_back(hs_re);
       flags.push_back(f);
       ids.push_back(static_cast<unsigned>(i));
@@ -566,6 +681,15 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
     }
     if (!impl->options.cache_dir.empty()) SaveCache(*impl, cache_key);
   }
+  for (const CompiledRule& c : impl->compiled) {
+    if (c.in_hs) impl->class_langs |= c.lang_mask;
+  }
+  if (impl->class_langs != 0) {
+    std::string err;
+    for (const auto& lang : scan_internal::KnownLanguages()) {
+      impl->lang_res.push_back(MakeRe2(scan_internal::LanguagePathRegex(lang), limits, false, &err));
+    }
+  }
   return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
 }
 
@@ -601,12 +725,39 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   s.newlines.clear();
   s.newlines_built = false;
 
-  if (impl.db != nullptr && !data.empty()) {
-    HsContext ctx{&s, &impl};
-    hs_error_t rc = hs_scan(impl.db, data.data(), static_cast<unsigned>(data.size()), 0, s.scratch,
-                            OnHit, &ctx);
+  HsContext ctx{&s, &impl};
+  auto run_hs = [&](const hs_database_t* db) -> Status {
+    hs_error_t rc = hs_scan(db, data.data(), static_cast<unsigned>(data.size()), 0, s.scratch, OnHit, &ctx);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
       return Status::Internal(std::string(path), "vectorscan scan failed (" + std::to_string(rc) + ")");
+    }
+    return Status::OK();
+  };
+  if (impl.db != nullptr && !data.empty()) CUSTODY_RETURN_IF_ERROR(run_hs(impl.db));
+  if (impl.class_langs != 0 && !data.empty()) {
+    uint32_t mask = 0;
+    for (size_t k = 0; k < impl.lang_res.size(); ++k) {
+      if ((impl.class_langs >> k & 1u) != 0 && impl.lang_res[k] != nullptr &&
+          RE2::PartialMatch(path, *impl.lang_res[k])) {
+        mask |= 1u << k;
+      }
+    }
+    if (mask != 0) {
+      const Impl::ClassDb& cdb = ClassDbFor(impl, mask);
+      if (cdb.db != nullptr) {
+        if (std::find(s.scratch_dbs.begin(), s.scratch_dbs.end(), cdb.db) == s.scratch_dbs.end()) {
+          // One scratch serves every database once sized for each.
+          if (hs_alloc_scratch(cdb.db, &s.scratch) != HS_SUCCESS) {
+            return Status::Internal("vectorscan", "cannot allocate scratch space");
+          }
+          s.scratch_dbs.push_back(cdb.db);
+        }
+        CUSTODY_RETURN_IF_ERROR(run_hs(cdb.db));
+      }
+      for (uint32_t r : cdb.re2_full) {
+        if (s.ranges[r].empty()) s.touched.push_back(r);
+        s.ranges[r].assign(1, {0, data.size()});
+      }
     }
   }
   for (uint32_t r : impl.re2_full_rules) {

@@ -21,6 +21,13 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+const std::vector<std::string>& KnownLanguages() {
+  static const std::vector<std::string> kLanguages = {
+      "python", "javascript", "typescript", "java", "go",   "csharp", "ruby",
+      "php",    "c",          "cpp",        "shell", "rust", "kotlin"};
+  return kLanguages;
+}
+
 std::string LanguagePathRegex(std::string_view language) {
   std::string l = Lower(language);
   if (l == "python") return R"(\.pyw?$)";

@@ -190,3 +190,54 @@ TEST(RulePacksTest, EveryExampleHoldsInTheReferenceMatcher) {
 
 }  // namespace
 }  // namespace custody
+
+namespace custody {
+namespace {
+
+// Language rules run from per-language databases built on first use (and
+// cached beside the common one). Files that mix every example of one path,
+// scanned by the engine fresh, by the engine from its cache and by the
+// RE2-only reference, give the same findings.
+TEST(RulePacksTest, LanguageDatabasesMatchTheReference) {
+  RuleSet set = LoadPacks(nullptr);
+  std::map<std::string, std::string> files;  // path -> every example written for it
+  for (const auto& r : set.rules) {
+    for (const auto& ex : r.examples) files[ex.path] += ex.text + "\n\n";
+  }
+  ASSERT_GT(files.size(), 8u);
+  custody::testing::ScopedTempDir tmp;
+  ScanOptions cached;
+  cached.cache_dir = tmp.path();
+  ScanOptions ref_o;
+  ref_o.use_vectorscan = false;
+  auto fresh = Scanner::Compile(set, cached);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  auto ref = Scanner::Compile(set, ref_o);
+  ASSERT_TRUE(ref.ok());
+  auto scan_all = [&](const Scanner& sc) {
+    auto session = sc.NewSession();
+    EXPECT_TRUE(session.ok());
+    std::vector<std::string> got;
+    for (const auto& [path, text] : files) {
+      std::vector<Finding> out;
+      auto r = sc.Scan(**session, text, path, "", &out);
+      EXPECT_TRUE(r.ok()) << path;
+      for (const auto& f : out) got.push_back(f.path + " " + f.rule_id + " " + std::to_string(f.offset));
+    }
+    return got;
+  };
+  std::vector<std::string> want = scan_all(**ref);
+  EXPECT_GT(want.size(), 100u);
+  EXPECT_EQ(scan_all(**fresh), want);
+  size_t class_files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) {
+    class_files += e.path().filename().string().find("-c") != std::string::npos;
+  }
+  EXPECT_GE(class_files, 5u) << "one cached database per language class seen";
+  auto again = Scanner::Compile(set, cached);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(scan_all(**again), want);
+}
+
+}  // namespace
+}  // namespace custody

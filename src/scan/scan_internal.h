@@ -11,6 +11,8 @@ namespace custody::scan_internal {
 
 // ASCII lowercase copy.
 std::string Lower(std::string_view s);
+// The language names of the rule format, in a fixed order (at most 32).
+const std::vector<std::string>& KnownLanguages();
 // The path regex for a language name of the rule format ("" if unknown).
 std::string LanguagePathRegex(std::string_view language);
 // True when the host of `url_or_host` equals one of `domains` or is a
