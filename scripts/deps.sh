@@ -8,7 +8,7 @@ PACKAGES=(
   libssl-dev libsqlite3-dev libgit2-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libvectorscan-dev libre2-dev
-  python3 python3-securesystemslib
+  python3 python3-securesystemslib jq
 )
 if [[ "${1:-}" == "--with-clang" ]]; then
   PACKAGES+=(clang libclang-rt-14-dev)
