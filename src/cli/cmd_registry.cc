@@ -1,5 +1,6 @@
 // custody registry: offline name indexes of package registries, and the
 // existence and typosquat checks against them (docs/registry.md).
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -7,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "custody/registry.h"
+#include "custody/registry_client.h"
 
 namespace custody::cli {
 namespace {
@@ -17,6 +19,7 @@ struct RegistryArgs {
   std::vector<std::string> names;
   std::string dir;
   bool json = false;
+  bool online = false;
 };
 
 Result<Ecosystem> EcosystemArg(const std::string& s) {
@@ -70,11 +73,18 @@ Result<ExitCode> RunImport(const Globals& g, const RegistryArgs& a) {
   return ExitCode::kOk;
 }
 
+// "name@version" -> (name, version); a leading '@' is an npm scope.
+std::pair<std::string, std::string> SplitVersion(const std::string& arg) {
+  size_t at = arg.rfind('@');
+  if (at == std::string::npos || at == 0) return {arg, ""};
+  return {arg.substr(0, at), arg.substr(at + 1)};
+}
+
 Result<ExitCode> RunCheck(const Globals& g, const RegistryArgs& a) {
   CUSTODY_ASSIGN_OR_RETURN(Ecosystem e, EcosystemArg(a.ecosystem));
   std::string dir = a.dir.empty() ? DefaultRegistryDir() : a.dir;
   std::unique_ptr<NameIndex> index;
-  if (!dir.empty()) {
+  if (!dir.empty() && !a.online) {
     auto idx = NameIndex::Open(NameIndexPath(dir, e));
     if (idx.ok()) {
       index = std::move(*idx);
@@ -82,22 +92,50 @@ Result<ExitCode> RunCheck(const Globals& g, const RegistryArgs& a) {
       return idx.status();
     }
   }
+  RegistryConfig cfg = RegistryConfigFromEnv();
+  if (!a.dir.empty()) cfg.cache_dir = a.dir + "/http";
+  RegistryClient client(cfg);
+  if (a.online && !client.Configured(e)) {
+    CUSTODY_ASSIGN_OR_RETURN(std::string unused, client.UrlFor(e, "x"));
+    (void)unused;
+  }
   MemoryNameSet popular(e, ShippedPopularNames(e));
   TyposquatChecker checker(e, popular);
   bool bad = false;
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& name : a.names) {
+  for (const auto& arg : a.names) {
+    auto [name, version] = SplitVersion(arg);
     std::string norm = NormalizePackageName(e, name);
     nlohmann::json j = {{"ecosystem", EcosystemName(e)}, {"name", name}, {"normalized", norm}};
-    std::string line = name + ": ";
-    if (index) {
+    if (!version.empty()) j["version"] = version;
+    std::string line = arg + ": ";
+    if (a.online) {
+      CUSTODY_ASSIGN_OR_RETURN(RegistryAnswer ans, client.Lookup(e, name));
+      j["exists"] = ans.exists;
+      j["source"] = ans.from_cache ? "cache" : "registry";
+      line += ans.exists ? "exists" : "DOES NOT EXIST in the " + std::string(EcosystemName(e)) + " registry";
+      bad = bad || !ans.exists;
+      if (ans.exists && !version.empty()) {
+        bool have = std::find(ans.versions.begin(), ans.versions.end(), version) != ans.versions.end();
+        j["version_exists"] = have;
+        if (!have) {
+          line += ", but version " + version + " DOES NOT EXIST (" + std::to_string(ans.versions.size()) +
+                  " versions published";
+          if (!ans.versions.empty()) line += ", latest listed " + ans.versions.back();
+          line += ")";
+          bad = true;
+        }
+      }
+    } else if (index) {
       bool exists = index->Contains(norm);
       j["exists"] = exists;
+      j["source"] = "index";
       line += exists ? "exists" : "DOES NOT EXIST in the " + std::string(EcosystemName(e)) + " index";
       bad = bad || !exists;
     } else {
       j["exists"] = nullptr;
-      line += "existence unknown (no index: custody registry import " + std::string(EcosystemName(e)) + " NAMES.txt)";
+      line += "existence unknown (no index: custody registry import " + std::string(EcosystemName(e)) +
+              " NAMES.txt, or --online)";
     }
     auto squats = checker.Check(name);
     j["typosquat_of"] = nlohmann::json::array();
@@ -140,7 +178,10 @@ void RegisterRegistry(CLI::App& app, Globals& g, Action& action) {
       "well-known package (shipped lists, data/popular/)? Exit 0: all exist and none looks\n"
       "like a typosquat; 1: otherwise.");
   chk->add_option("ecosystem", a->ecosystem, "npm, pypi, go, cargo, rubygems, maven, packagist or nuget")->required();
-  chk->add_option("names", a->names, "Package names")->required();
+  chk->add_option("names", a->names, "Package names, each optionally NAME@VERSION")->required();
+  chk->add_flag("--online", a->online,
+                "Ask the registry (base URL from CUSTODY_REGISTRY_URL_<ECOSYSTEM>; answers cached a day)\n"
+                "instead of the offline index; NAME@VERSION then also checks the version exists");
   chk->add_option("--dir", a->dir, "Index directory (default as for import)")->option_text("DIR");
   chk->add_flag("--json", a->json, "JSON output");
   chk->callback([&g, &action, a] { action = [&g, a] { return RunCheck(g, *a); }; });

@@ -61,6 +61,42 @@ head -c 100 "$CUSTODY_REGISTRY_DIR/npm.names" >"$WORK/x" && mv "$WORK/x" "$CUSTO
 expect_exit 4 custody registry check npm lodash
 expect_contains "$ERR" "npm.names: truncated or padded"
 
+# --- live look-ups against a local HTTP server (never the network) -----------
+SRV="$WORK/srv"
+mkdir -p "$SRV/npm/@types" "$SRV/pypi/pypi/requests" "$SRV/go/github.com/!burnt!sushi/toml/@v"
+printf '{"name":"lodash","versions":{"4.17.20":{},"4.17.21":{}}}' >"$SRV/npm/lodash"
+printf '{"name":"@types/node","versions":{"20.1.0":{}}}' >"$SRV/npm/@types/node"
+printf '{"info":{"name":"requests"},"releases":{"2.31.0":[],"2.32.3":[]}}' >"$SRV/pypi/pypi/requests/json"
+printf 'v1.2.0\nv1.3.0\n' >"$SRV/go/github.com/!burnt!sushi/toml/@v/list"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 "$PORT" --directory "$SRV" >"$WORK/http.log" 2>&1 &
+track_pid $!
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+export CUSTODY_REGISTRY_URL_NPM="http://127.0.0.1:$PORT/npm/"
+export CUSTODY_REGISTRY_URL_PYPI="http://127.0.0.1:$PORT/pypi"
+export CUSTODY_REGISTRY_URL_GO="http://127.0.0.1:$PORT/go"
+
+expect_exit 0 custody registry check --online npm lodash@4.17.21 @types/node@20.1.0
+expect_eq "$(grep -c ': exists$' <<<"$OUT")" 2 "live existing names"
+expect_exit 1 custody registry check --online npm lodash@4.17.99 react-dom-invented
+expect_contains "$OUT" "lodash@4.17.99: exists, but version 4.17.99 DOES NOT EXIST (2 versions published"
+expect_contains "$OUT" "react-dom-invented: DOES NOT EXIST in the npm registry"
+expect_exit 0 custody registry check --online pypi Requests@2.32.3 --json
+expect_eq "$(jq -r '.[0].version_exists' <<<"$OUT")" true
+expect_exit 0 custody registry check --online go github.com/BurntSushi/toml@v1.3.0
+# Answers are cached: asking again sends no request.
+requests_before=$(grep -c 'GET /npm/lodash ' "$WORK/http.log")
+expect_exit 0 custody registry check --online npm lodash --json
+expect_eq "$(jq -r '.[0].source' <<<"$OUT")" cache
+expect_eq "$(grep -c 'GET /npm/lodash ' "$WORK/http.log")" "$requests_before" "requests after a cached answer"
+# A registry that cannot answer is an error (exit 7), never "does not exist".
+export CUSTODY_REGISTRY_URL_NPM="http://127.0.0.1:1/"
+expect_exit 7 custody registry check --online npm never-asked-before
+expect_not_contains "$OUT" "DOES NOT EXIST"
+unset CUSTODY_REGISTRY_URL_NPM
+expect_exit 5 custody registry check --online npm lodash
+expect_contains "$ERR" "set CUSTODY_REGISTRY_URL_NPM"
+
 expect_exit 0 custody registry --help
 expect_contains "$OUT" "import"
 echo "PASS registry"
