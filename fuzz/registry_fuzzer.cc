@@ -39,11 +39,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const custody::MemoryNameSet popular(custody::Ecosystem::kNpm,
                                               custody::ShippedPopularNames(custody::Ecosystem::kNpm));
   custody::TyposquatChecker checker(custody::Ecosystem::kNpm, popular);
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size() && start < 4096; ++i) {
+  size_t start = 0, names = 0;
+  for (size_t i = 0; i <= text.size() && names < 8; ++i) {
     if (i == text.size() || text[i] == '\n') {
-      (void)checker.Check(std::string_view(text).substr(start, std::min<size_t>(i - start, 256)));
+      (void)checker.Check(std::string_view(text).substr(start, std::min<size_t>(i - start, 64)));
       start = i + 1;
+      ++names;
     }
   }
   return 0;

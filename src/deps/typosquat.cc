@@ -199,7 +199,9 @@ std::vector<SquatMatch> TyposquatChecker::Check(std::string_view name) const {
   AffixCandidates(body, &c);
   // One edit on a name of three characters or fewer reaches too many real,
   // unrelated packages ("ms" -> "qs", "mz") to mean anything.
-  if (body.size() >= 4) {
+  // Past 128 characters (npm's limit is 214) one edit would mean tens of
+  // thousands of candidates for names no well-known package has.
+  if (body.size() >= 4 && n.size() <= 128) {
     HomoglyphCandidates(n, &c);
     EditCandidates(n, Alphabet(ecosystem_), &c);
   }
