@@ -5,7 +5,14 @@
 
 namespace custody {
 namespace deps_internal {
-extern const std::pair<std::string_view, std::string_view> kPopularLists[];
+extern const std::pair<std::string_view, std::string_view> kEmbeddedData[];
+
+std::string_view EmbeddedData(std::string_view name) {
+  for (size_t i = 0; !kEmbeddedData[i].first.empty(); ++i) {
+    if (kEmbeddedData[i].first == name) return kEmbeddedData[i].second;
+  }
+  return {};
+}
 }  // namespace deps_internal
 
 const std::vector<std::string>& ShippedPopularNames(Ecosystem ecosystem) {
@@ -13,9 +20,10 @@ const std::vector<std::string>& ShippedPopularNames(Ecosystem ecosystem) {
   static std::map<Ecosystem, std::vector<std::string>>* lists = nullptr;
   std::call_once(once, [] {
     lists = new std::map<Ecosystem, std::vector<std::string>>();
-    for (size_t i = 0; !deps_internal::kPopularLists[i].first.empty(); ++i) {
-      auto [file, text] = deps_internal::kPopularLists[i];
-      auto e = ParseEcosystem(file);
+    for (size_t i = 0; !deps_internal::kEmbeddedData[i].first.empty(); ++i) {
+      auto [file, text] = deps_internal::kEmbeddedData[i];
+      if (file.substr(0, 8) != "popular/") continue;
+      auto e = ParseEcosystem(file.substr(8));
       if (!e) continue;
       auto& names = (*lists)[*e];
       size_t pos = 0;

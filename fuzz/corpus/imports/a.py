@@ -1,0 +1,5 @@
+import os, yaml
+from x.y import (
+ z)
+try:
+    import ujson

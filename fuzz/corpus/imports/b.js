@@ -1,0 +1,3 @@
+import a, {b} from 'lodash/fp';
+const x = require("@s/p/q");
+/* import 'c' */

@@ -1,0 +1,5 @@
+package m
+import (
+  "fmt"
+  y "gopkg.in/yaml.v3"
+)
