@@ -1,0 +1,2 @@
+int f(int a) { /* c */ return a + "s\"t"; } // x
+# y
