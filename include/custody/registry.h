@@ -37,8 +37,9 @@ namespace custody {
 
 // The form of `name` the ecosystem's registry treats as the same package:
 // PyPI per PEP 503 (lower case, runs of "-", "_", "." become "-"); Cargo
-// lower case with "_" as "-"; npm, RubyGems, Packagist and NuGet lower case;
-// Go module paths and Maven coordinates unchanged (both are case-sensitive).
+// lower case with "_" as "-"; Packagist and NuGet lower case; npm,
+// RubyGems, Go module paths and Maven coordinates unchanged (those
+// registries are case-sensitive).
 std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name);
 
 // Read-only set of names.

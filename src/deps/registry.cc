@@ -83,9 +83,11 @@ std::string NormalizePackageName(Ecosystem ecosystem, std::string_view name) {
       return out;
     case Ecosystem::kGo:
     case Ecosystem::kMaven:
-      return std::string(name);
     case Ecosystem::kNpm:
     case Ecosystem::kRubyGems:
+      // Case-sensitive registries: "JSONStream" and "jsonstream" are two
+      // npm packages.
+      return std::string(name);
     case Ecosystem::kPackagist:
     case Ecosystem::kNuGet:
       for (char c : name) out.push_back(Lower(c));

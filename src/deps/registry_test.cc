@@ -17,7 +17,8 @@ TEST(RegistryTest, NormalisesPerEcosystem) {
   EXPECT_EQ(NormalizePackageName(Ecosystem::kPyPI, "zope.interface"), "zope-interface");
   EXPECT_EQ(NormalizePackageName(Ecosystem::kPyPI, "a-_.-b"), "a-b");
   EXPECT_EQ(NormalizePackageName(Ecosystem::kCargo, "Serde_JSON"), "serde-json");
-  EXPECT_EQ(NormalizePackageName(Ecosystem::kNpm, "@Types/Node"), "@types/node");
+  EXPECT_EQ(NormalizePackageName(Ecosystem::kNpm, "JSONStream"), "JSONStream");
+  EXPECT_EQ(NormalizePackageName(Ecosystem::kNuGet, "Newtonsoft.Json"), "newtonsoft.json");
   EXPECT_EQ(NormalizePackageName(Ecosystem::kGo, "github.com/BurntSushi/toml"), "github.com/BurntSushi/toml");
   EXPECT_EQ(NormalizePackageName(Ecosystem::kMaven, "org.Apache:Commons"), "org.Apache:Commons");
 }
@@ -40,6 +41,7 @@ TEST(RegistryTest, IndexFindsEveryNameAndNothingElse) {
   std::string path = tmp.path() + "/npm.names";
   auto names = RandomNames(20000, 7);
   names.push_back("@scope/Pkg");
+  names.push_back("JSONStream");
   ASSERT_OK(NameIndex::Write(Ecosystem::kNpm, names, path));
   auto idx = NameIndex::Open(path);
   ASSERT_TRUE(idx.ok()) << idx.status().ToString();

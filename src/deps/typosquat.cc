@@ -44,13 +44,11 @@ std::string_view Alphabet(Ecosystem e) {
 
 // Registries whose names differ by case are different packages ("Lodash" is
 // not "lodash" on npm), so a case-only difference is a squat there.
-bool CaseSensitiveRegistry(Ecosystem e) {
-  return e == Ecosystem::kNpm || e == Ecosystem::kRubyGems || e == Ecosystem::kPackagist;
-}
+bool CaseSensitiveRegistry(Ecosystem e) { return e == Ecosystem::kNpm || e == Ecosystem::kRubyGems; }
 
 class Collector {
  public:
-  Collector(Ecosystem e, const NameSet& known, std::string_view self) : e_(e), known_(known), self_(self) {}
+  Collector(Ecosystem e, const NameSet& known, std::string self) : e_(e), known_(known), self_(std::move(self)) {}
 
   // Looks `candidate` up (after normalising it) and records a match.
   void Try(std::string_view candidate, SquatTechnique t) {
@@ -72,7 +70,7 @@ class Collector {
  private:
   Ecosystem e_;
   const NameSet& known_;
-  std::string_view self_;
+  std::string self_;  // the checked name itself, never reported
   std::string buf_;
   std::map<std::string, SquatTechnique> found_;
 };
@@ -174,17 +172,18 @@ TyposquatChecker::TyposquatChecker(Ecosystem ecosystem, const NameSet& known)
 
 std::vector<SquatMatch> TyposquatChecker::Check(std::string_view name) const {
   std::string n = NormalizePackageName(ecosystem_, name);
-  if (n.empty()) return {};
-  if (known_.Contains(n)) {
-    // The name is itself well known, unless only its case made it so.
-    bool case_only = false;
-    if (CaseSensitiveRegistry(ecosystem_)) {
-      case_only = std::any_of(name.begin(), name.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-    }
-    if (!case_only) return {};
-    return {{n, SquatTechnique::kCase}};
-  }
+  if (n.empty() || known_.Contains(n)) return {};  // well known itself
   Collector c(ecosystem_, known_, n);
+  if (CaseSensitiveRegistry(ecosystem_)) {
+    // On a case-sensitive registry "Lodash" is another package than
+    // "lodash"; the rest of the checks compare lower case.
+    std::string lower = n;
+    for (char& ch : lower) ch = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+    if (lower != n) {
+      c.Try(lower, SquatTechnique::kCase);
+      n = lower;
+    }
+  }
   std::string_view body = n;
   if (ecosystem_ == Ecosystem::kNpm && n[0] == '@') {
     size_t slash = n.find('/');
