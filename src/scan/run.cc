@@ -450,9 +450,9 @@ Result<ScanReport> ScanTree(const Scanner& scanner, const std::string& root_in,
   // Workers take batches while the walk goes on; the calling thread walks
   // and then scans too. Threads start as batches arrive (a one-file scan
   // starts none).
-  BoundedQueue<FileBatch> queue(std::numeric_limits<size_t>::max());
-  std::atomic<int> held_fds{0};
+  std::atomic<int> held_fds{0};  // before the queue: its batches' fds refer to it
   const int max_held_fds = MaxHeldFds();
+  BoundedQueue<FileBatch> queue(std::numeric_limits<size_t>::max());
   Progress progress(options, &st);
   auto worker = [&]() {
     auto session = scanner.NewSession();
