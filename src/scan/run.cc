@@ -1,6 +1,8 @@
 // The scan modes: working tree, commit range, whole history.
+#include <dirent.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,11 +15,14 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "custody/scan_run.h"
+#include "scan/gitignore.h"
 
 namespace custody {
 namespace fs = std::filesystem;
@@ -137,17 +142,38 @@ std::string MiB(uint64_t n) {
   return buf;
 }
 
-// Reads a whole file into `buf` (reused across files). False with a note
-// when it cannot.
-Status ReadWhole(const std::string& path, uint64_t max_size, std::string* buf, bool* too_large,
-                 uint64_t* size) {
+// A growable byte buffer reused across files: unlike std::string::resize it
+// does not zero what read() overwrites anyway.
+class ReadBuffer {
+ public:
+  char* Reserve(size_t n) {
+    if (n > cap_) {
+      cap_ = std::max(n, cap_ * 2);
+      data_ = std::make_unique_for_overwrite<char[]>(cap_);
+    }
+    return data_.get();
+  }
+  std::string_view view(size_t n) const { return std::string_view(data_.get(), n); }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t cap_ = 0;
+};
+
+// Reads the regular file `name` (relative to the directory fd `dir`, or a
+// path with AT_FDCWD) without following a symlink: open, fstat, read, close.
+// `*out` views `buf`. Sets *too_large instead when it is over `max_size`.
+// Errors name `dir_path`/`name` (`name` alone when dir_path is "").
+Status ReadFileAt(int dir, const std::string& dir_path, const std::string& name, uint64_t max_size,
+                  ReadBuffer* buf, std::string_view* out, bool* too_large, uint64_t* size) {
   *too_large = false;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return Status::IOError(path, std::strerror(errno));
+  auto subject = [&] { return dir_path.empty() ? name : dir_path + "/" + name; };
+  int fd = ::openat(dir, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  if (fd < 0) return Status::IOError(subject(), std::strerror(errno));
   struct stat st;
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return Status::IOError(path, "not a regular file");
+    return Status::IOError(subject(), "not a regular file");
   }
   *size = static_cast<uint64_t>(st.st_size);
   if (*size > max_size) {
@@ -155,22 +181,119 @@ Status ReadWhole(const std::string& path, uint64_t max_size, std::string* buf, b
     *too_large = true;
     return Status::OK();
   }
-  buf->resize(*size);
+  char* data = buf->Reserve(*size);
   size_t got = 0;
   while (got < *size) {
-    ssize_t n = ::read(fd, buf->data() + got, *size - got);
+    ssize_t n = ::read(fd, data + got, *size - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       int e = errno;
       ::close(fd);
-      return Status::IOError(path, std::strerror(e));
+      return Status::IOError(subject(), std::strerror(e));
     }
     if (n == 0) break;  // shrank while we read
     got += static_cast<size_t>(n);
   }
-  buf->resize(got);
   ::close(fd);
+  *out = buf->view(got);
   return Status::OK();
+}
+
+// A small file (an ignore file) read whole; false when it cannot be read
+// (missing, unreadable, not a regular file, over 100 MiB as git's limit).
+bool ReadSmallFile(int dir, const char* name, std::string* out) {
+  int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  if (fd < 0) return false;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (100 << 20)) {
+    ::close(fd);
+    return false;
+  }
+  out->resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < out->size()) {
+    ssize_t n = ::read(fd, out->data() + got, out->size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  out->resize(got);
+  ::close(fd);
+  return true;
+}
+
+// A directory fd the walker hands to the workers with the directory's
+// files, so they open each file relative to it. Closed on destruction;
+// `held` counts the fds in flight, to keep them bounded.
+class HeldFd {
+ public:
+  HeldFd() = default;
+  HeldFd(int fd, std::atomic<int>* held) : fd_(fd), held_(held) {}
+  HeldFd(HeldFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)), held_(o.held_) {}
+  HeldFd& operator=(HeldFd&& o) noexcept {
+    if (this != &o) {
+      Reset();
+      fd_ = std::exchange(o.fd_, -1);
+      held_ = o.held_;
+    }
+    return *this;
+  }
+  HeldFd(const HeldFd&) = delete;
+  HeldFd& operator=(const HeldFd&) = delete;
+  ~HeldFd() { Reset(); }
+  int get() const { return fd_; }
+
+ private:
+  void Reset() {
+    if (fd_ < 0) return;
+    ::close(fd_);
+    if (held_ != nullptr) held_->fetch_sub(1);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+  std::atomic<int>* held_ = nullptr;
+};
+
+// Files of one directory for a worker.
+struct FileBatch {
+  std::string dir;  // absolute path of the directory; "" when names are paths
+  HeldFd fd;        // the walker's fd of `dir`, or none (the worker opens it)
+  std::vector<std::pair<std::string, std::string>> files;  // (name, relative path)
+};
+
+constexpr size_t kBatchFiles = 128;  // files per batch: a unit of load balancing
+
+// How many directory fds may wait in the queue: a quarter of the soft fd
+// limit, 16 to 4096. Past that the walker closes its fd and the worker
+// reopens the directory by path (two more system calls per directory).
+int MaxHeldFds() {
+  struct rlimit rl;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1024;
+  return static_cast<int>(std::clamp<rlim_t>(rl.rlim_cur / 4, 16, 4096));
+}
+
+struct DirEntry {
+  std::string name;
+  unsigned char type;  // DT_*
+};
+
+// Lists the entries of the open directory `fd` but "." and "..", with
+// getdents64 into `buf` (reused); errno on failure.
+int ListDir(int fd, std::vector<char>* buf, std::vector<DirEntry>* out) {
+  out->clear();
+  for (;;) {
+    ssize_t n = ::getdents64(fd, buf->data(), buf->size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return errno;
+    if (n == 0) return 0;
+    for (ssize_t off = 0; off < n;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf->data() + off);
+      off += d->d_reclen;
+      const char* nm = d->d_name;
+      if (nm[0] == '.' && (nm[1] == 0 || (nm[1] == '.' && nm[2] == 0))) continue;
+      out->push_back(DirEntry{nm, d->d_type});
+    }
+  }
 }
 
 std::string RelPath(const fs::path& p, const fs::path& root) {
@@ -180,6 +303,40 @@ std::string RelPath(const fs::path& p, const fs::path& root) {
   if (s.empty() || s.rfind("..", 0) == 0) return p.generic_string();
   if (s.rfind("./", 0) == 0) s.erase(0, 2);
   return s;
+}
+
+bool ConfigTrue(const std::optional<std::string>& v) {
+  if (!v) return false;
+  std::string s = *v;
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s == "true" || s == "yes" || s == "on" || s == "1";
+}
+
+// The global ignore lists of `repo`, as git reads them: core.excludesFile
+// (default $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore), then
+// <common dir>/info/exclude (stronger).
+void AddRepoExcludes(Repo& repo, IgnoreTree* tree) {
+  std::string path;
+  auto cfg = repo.GetConfig("core.excludesFile");
+  const char* home = std::getenv("HOME");
+  if (cfg.ok() && *cfg && !(*cfg)->empty()) {
+    path = **cfg;
+    if (path.rfind("~/", 0) == 0 && home != nullptr) path = home + path.substr(1);
+  } else if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg != nullptr && *xdg != 0) {
+    path = std::string(xdg) + "/git/ignore";
+  } else if (home != nullptr && *home != 0) {
+    path = std::string(home) + "/.config/git/ignore";
+  }
+  std::string text;
+  if (!path.empty() && ReadSmallFile(AT_FDCWD, path.c_str(), &text)) {
+    tree->AddGlobal(GitignoreList::Parse(text, "", path));
+  }
+  std::string exclude = repo.common_dir();
+  if (!exclude.empty() && exclude.back() != '/') exclude += '/';
+  exclude += "info/exclude";
+  if (ReadSmallFile(AT_FDCWD, exclude.c_str(), &text)) {
+    tree->AddGlobal(GitignoreList::Parse(text, "", exclude));
+  }
 }
 
 }  // namespace
@@ -242,114 +399,271 @@ std::vector<std::string> ReadCustodyIgnore(const std::string& root) {
   return lines;
 }
 
+// The tree mode walks the directories itself (getdents64, d_type; fstatat
+// only where the file system gives no type) and reads each directory's
+// .gitignore once as it descends, so a file costs open, fstat, read and
+// close. Inside a git work tree (and unless use_gitignore is off) it honours
+// what git does: every .gitignore, info/exclude and core.excludesFile, with
+// core.ignoreCase, and `.git` entries. Outside one, .gitignore files are not
+// read (as git, and as ripgrep without --no-require-git): a scanner should
+// not skip files on the word of a file no tool would apply there.
+// .custodyignore and policy patterns (options.ignore_patterns) apply in both.
 Result<ScanReport> ScanTree(const Scanner& scanner, const std::string& root_in,
                             const std::vector<std::string>& paths, const ScanRunOptions& options) {
   std::error_code ec;
   fs::path root = fs::weakly_canonical(fs::absolute(root_in, ec), ec);
-  std::unique_ptr<Repo> repo;
+  const std::string root_str = root.string();
+  std::unique_ptr<IgnoreTree> git;  // null: no git ignore rules
   if (options.use_gitignore) {
-    auto r = Repo::Discover(root.string());
-    if (r.ok() && !(*r)->is_bare()) repo = std::move(*r);
+    auto r = Repo::Discover(root_str);
+    if (r.ok() && !(*r)->is_bare()) {
+      // The rules are relative to the work tree's top: used only when the
+      // scan's root is that top (as the CLI passes it).
+      if (fs::weakly_canonical(fs::path((*r)->workdir()), ec) == root) {
+        auto fold = (*r)->GetConfig("core.ignoreCase");
+        git = std::make_unique<IgnoreTree>(fold.ok() && ConfigTrue(*fold) ? kWildCasefold : 0);
+        AddRepoExcludes(**r, git.get());
+      }
+    }
   }
   IgnoreMatcher matcher(options.ignore_patterns);
   RunState st;
   st.report.mode = "tree";
-  auto ignored = [&](const std::string& rel, bool dir) -> bool {
-    if (matcher.Ignored(rel, dir)) return true;
-    if (repo) {
-      auto r = repo->IsIgnored(dir ? rel + "/" : rel);
-      if (r.ok() && *r) return true;
-    }
-    return false;
-  };
+  uint64_t skipped_ignored = 0;
 
-  // Enumerate first (cheap: names only), then read and scan in parallel.
-  std::vector<std::pair<std::string, std::string>> files;  // (absolute, relative)
+  // Check every path first: a missing one fails before any work.
+  struct Start {
+    std::string given;  // as passed
+    fs::path abs;
+    bool is_dir;
+  };
+  std::vector<Start> starts;
   for (const std::string& p0 : paths.empty() ? std::vector<std::string>{"."} : paths) {
     fs::path p = fs::absolute(p0, ec);
     auto status = fs::symlink_status(p, ec);
     if (ec || !fs::exists(status)) return Status::NotFound(p0, "no such file or directory");
-    if (fs::is_regular_file(status)) {
-      // A file named explicitly is scanned even if ignored.
-      files.emplace_back(p.string(), RelPath(fs::weakly_canonical(p, ec), root));
-      continue;
-    }
-    if (!fs::is_directory(status)) continue;
-    fs::path cp = fs::weakly_canonical(p, ec);
-    fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
-    if (ec) return Status::IOError(p0, ec.message());
-    for (; it != end; it.increment(ec)) {
-      if (ec) {
-        st.Note(p0 + ": " + ec.message());
-        ec.clear();
-        continue;
-      }
-      const fs::directory_entry& e = *it;
-      std::string rel = RelPath(cp / e.path().lexically_relative(p), root);
-      auto s = e.symlink_status(ec);
-      if (fs::is_directory(s)) {
-        if (e.path().filename() == ".git" || ignored(rel, true)) {
-          if (e.path().filename() != ".git") ++st.report.skipped_ignored;
-          it.disable_recursion_pending();
-        }
-        continue;
-      }
-      if (!fs::is_regular_file(s)) continue;
-      if (ignored(rel, false)) {
-        ++st.report.skipped_ignored;
-        continue;
-      }
-      files.emplace_back(e.path().string(), std::move(rel));
-    }
+    // Symlinks and special files named explicitly are skipped, as in the walk.
+    if (!fs::is_regular_file(status) && !fs::is_directory(status)) continue;
+    starts.push_back(Start{p0, p, fs::is_directory(status)});
   }
-  repo.reset();
 
-  std::atomic<size_t> next{0};
+  // Workers take batches while the walk goes on; the calling thread walks
+  // and then scans too. Threads start as batches arrive (a one-file scan
+  // starts none).
+  std::atomic<int> held_fds{0};  // before the queue: its batches' fds refer to it
+  const int max_held_fds = MaxHeldFds();
+  BoundedQueue<FileBatch> queue(std::numeric_limits<size_t>::max());
   Progress progress(options, &st);
   auto worker = [&]() {
     auto session = scanner.NewSession();
-    if (!session.ok()) return st.Fail(session.status());
-    std::string buf;
+    if (!session.ok()) {
+      st.Fail(session.status());
+      queue.Close();
+      return;
+    }
+    ReadBuffer buf;
     std::vector<Finding> found;
     uint64_t binary = 0, large = 0;
-    for (size_t i; !st.failed && (i = next.fetch_add(1)) < files.size();) {
-      const auto& [abs, rel] = files[i];
-      bool too_large = false;
-      uint64_t size = 0;
-      Status s = ReadWhole(abs, options.max_file_size, &buf, &too_large, &size);
-      if (!s.ok()) {
-        st.Note(rel + ": not scanned (" + s.message() + ")");
-        continue;
+    while (!st.failed) {
+      std::optional<FileBatch> b = queue.Pop();
+      if (!b) break;
+      int dfd = AT_FDCWD;
+      HeldFd own;
+      if (!b->dir.empty()) {
+        dfd = b->fd.get();
+        if (dfd < 0) {
+          dfd = ::open(b->dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          if (dfd < 0) {
+            std::string why = std::strerror(errno);
+            for (const auto& f : b->files) st.Note(f.second + ": not scanned (" + why + ")");
+            continue;
+          }
+          own = HeldFd(dfd, nullptr);
+        }
       }
-      if (too_large) {
-        ++large;
-        st.Note(rel + ": skipped (" + MiB(size) + " is over the " + MiB(options.max_file_size) +
-                " limit)");
-        continue;
+      for (const auto& [name, rel] : b->files) {
+        if (st.failed) break;
+        bool too_large = false;
+        uint64_t size = 0;
+        std::string_view data;
+        Status s = ReadFileAt(dfd, b->dir, name, options.max_file_size, &buf, &data, &too_large,
+                              &size);
+        if (!s.ok()) {
+          st.Note(rel + ": not scanned (" + s.message() + ")");
+          continue;
+        }
+        if (too_large) {
+          ++large;
+          st.Note(rel + ": skipped (" + MiB(size) + " is over the " + MiB(options.max_file_size) +
+                  " limit)");
+          continue;
+        }
+        size_t before = found.size();
+        auto r = scanner.Scan(**session, data, rel, "", &found);
+        if (!r.ok()) {
+          st.Note(rel + ": not scanned (" + r.status().message() + ")");
+          continue;
+        }
+        if (!*r) {
+          ++binary;
+          continue;
+        }
+        st.files += 1;
+        st.bytes += data.size();
+        st.findings += found.size() - before;
+        progress.Tick();
       }
-      size_t before = found.size();
-      auto r = scanner.Scan(**session, buf, rel, "", &found);
-      if (!r.ok()) {
-        st.Note(rel + ": not scanned (" + r.status().message() + ")");
-        continue;
-      }
-      if (!*r) {
-        ++binary;
-        continue;
-      }
-      st.files += 1;
-      st.bytes += buf.size();
-      st.findings += found.size() - before;
-      progress.Tick();
     }
     st.Merge(&found, binary, large);
   };
-  int n = std::min<int>(ThreadCount(options.threads), static_cast<int>(std::max<size_t>(files.size(), 1)));
+  const int n_threads = ThreadCount(options.threads);
   std::vector<std::thread> threads;
-  for (int t = 1; t < n; ++t) threads.emplace_back(worker);
-  worker();
+  auto push = [&](FileBatch b) {
+    if (b.files.empty()) return;
+    if (static_cast<int>(threads.size()) + 1 < n_threads) threads.emplace_back(worker);
+    queue.Push(std::move(b));
+  };
+
+  // The levels of the directories above a start directory, read top down.
+  // False when one of them is ignored (then so is everything below).
+  auto enter_parents = [&](const std::string& rel_dir, int* level) {
+    *level = IgnoreTree::kNoLevel;
+    if (rel_dir.empty()) return true;  // the root's own .gitignore is read by the walk
+    std::string text;
+    if (ReadSmallFile(AT_FDCWD, (root_str + "/.gitignore").c_str(), &text)) {
+      *level = git->AddLevel(*level, GitignoreList::Parse(text, "", ".gitignore"));
+    }
+    for (size_t i = 0;;) {
+      size_t slash = rel_dir.find('/', i);
+      std::string d = rel_dir.substr(0, slash);
+      if (git->Check(*level, d, true).ignored()) return false;
+      if (slash == std::string::npos) return true;
+      std::string f = root_str + "/" + d + "/.gitignore";
+      if (ReadSmallFile(AT_FDCWD, f.c_str(), &text)) {
+        *level = git->AddLevel(*level, GitignoreList::Parse(text, d + "/", d + "/.gitignore"));
+      }
+      i = slash + 1;
+    }
+  };
+
+  struct Pending {
+    std::string abs;  // absolute path, as found (not canonical)
+    std::string rel;  // relative to root with a trailing '/', "" at the root,
+                      // or an absolute path + '/' outside the root
+    int level;        // of the nearest .gitignore above
+  };
+  std::vector<char> dents(32 << 10);
+  std::vector<DirEntry> entries;
+  std::string gitignore_text;
+  for (const Start& start : starts) {
+    if (st.failed) break;
+    fs::path cp = fs::weakly_canonical(start.abs, ec);
+    if (!start.is_dir) {
+      // A file named explicitly is scanned even if ignored.
+      FileBatch b;
+      b.files.emplace_back(start.abs.string(), RelPath(cp, root));
+      push(std::move(b));
+      continue;
+    }
+    std::string rel = RelPath(cp, root);
+    bool outside = !rel.empty() && rel[0] == '/';
+    if (rel == ".") rel.clear();
+    bool use_git = git != nullptr && !outside;
+    int level = IgnoreTree::kNoLevel;
+    bool all_ignored = use_git && !enter_parents(rel, &level);
+    std::vector<Pending> stack;
+    stack.push_back(Pending{start.abs.string(), rel.empty() ? "" : rel + "/", level});
+    bool top = true;
+    while (!stack.empty() && !st.failed) {
+      Pending d = std::move(stack.back());
+      stack.pop_back();
+      int fd = ::open(d.abs.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+      if (fd < 0) {
+        int e = errno;
+        // Unreadable directories are skipped quietly, as before.
+        if (e != EACCES && e != EPERM) {
+          if (top) {
+            st.Fail(Status::IOError(start.given, std::strerror(e)));
+          } else {
+            st.Note(d.rel + ": " + std::strerror(e));
+          }
+        }
+        top = false;
+        continue;
+      }
+      top = false;
+      if (int e = ListDir(fd, &dents, &entries); e != 0) {
+        st.Note(d.rel + ": " + std::strerror(e));
+        ::close(fd);
+        continue;
+      }
+      std::sort(entries.begin(), entries.end(),
+                [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
+      int dlevel = d.level;
+      if (use_git && !all_ignored) {
+        // Only a regular .gitignore counts (git does not follow a symlink).
+        for (const DirEntry& e : entries) {
+          if (e.name != ".gitignore" || (e.type != DT_REG && e.type != DT_UNKNOWN)) continue;
+          if (ReadSmallFile(fd, ".gitignore", &gitignore_text)) {
+            dlevel = git->AddLevel(dlevel, GitignoreList::Parse(gitignore_text, d.rel,
+                                                                d.rel + ".gitignore"));
+          }
+        }
+      }
+      auto ignored = [&](const std::string& path, bool is_dir) {
+        if (all_ignored || matcher.Ignored(path, is_dir)) return true;
+        return use_git && git->Check(dlevel, path, is_dir).ignored();
+      };
+      FileBatch batch;
+      size_t first_subdir = stack.size();
+      for (DirEntry& e : entries) {
+        unsigned char type = e.type;
+        if (type == DT_UNKNOWN) {
+          struct stat sb;
+          if (::fstatat(fd, e.name.c_str(), &sb, AT_SYMLINK_NOFOLLOW) != 0) continue;
+          type = S_ISDIR(sb.st_mode) ? DT_DIR : S_ISREG(sb.st_mode) ? DT_REG : DT_LNK;
+        }
+        if (type == DT_DIR) {
+          if (e.name == ".git") continue;
+          std::string path = d.rel + e.name;
+          if (ignored(path, true)) {
+            ++skipped_ignored;
+            continue;
+          }
+          stack.push_back(Pending{d.abs + "/" + e.name, path + "/", dlevel});
+          continue;
+        }
+        if (type != DT_REG) continue;  // symlinks, devices, sockets, fifos
+        std::string path = d.rel + e.name;
+        // git never looks at a `.git` file (a submodule's or worktree's link).
+        if ((use_git && e.name == ".git") || ignored(path, false)) {
+          ++skipped_ignored;
+          continue;
+        }
+        if (batch.files.size() == kBatchFiles) {
+          batch.dir = d.abs;
+          push(std::move(batch));
+          batch = FileBatch();
+        }
+        batch.files.emplace_back(std::move(e.name), std::move(path));
+      }
+      // Visit subdirectories in name order (the stack pops the last first).
+      std::reverse(stack.begin() + static_cast<std::ptrdiff_t>(first_subdir), stack.end());
+      batch.dir = d.abs;
+      if (!batch.files.empty() && held_fds.load() < max_held_fds) {
+        held_fds.fetch_add(1);
+        batch.fd = HeldFd(fd, &held_fds);
+      } else {
+        ::close(fd);
+      }
+      push(std::move(batch));
+    }
+  }
+  queue.Finish();
+  if (!st.failed) worker();
   for (auto& t : threads) t.join();
   if (!st.error.ok()) return st.error;
+  st.report.skipped_ignored = skipped_ignored;
   st.report.files_scanned = st.files;
   st.report.bytes_scanned = st.bytes;
   SortFindings(&st.report.findings);

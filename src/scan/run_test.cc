@@ -1,12 +1,14 @@
 // Tests of the scan modes against real files and git repositories under a
 // ScopedTempDir (the adapter-test exception of STYLE.md rule 26).
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "common/test_util.h"
 #include "custody/scan_run.h"
@@ -137,6 +139,106 @@ TEST_F(ScanRunTest, DiffAndHistoryTieFindingsToCommits) {
   EXPECT_TRUE(by.count("b/c.py@" + c3.substr(0, 8)));
   EXPECT_TRUE(by.count("side.py@" + cs.substr(0, 8)));
   EXPECT_EQ(ScanDiff(*scanner_, **repo, "nope..HEAD", o).status().code(), Code::kNotFound);
+}
+
+// The paths `git ls-files --others --exclude-standard` lists (what git
+// would not ignore), NUL-separated output split.
+std::set<std::string> GitUnignored(const std::string& root) {
+  std::string out = Git(root, "ls-files -z --others --exclude-standard");
+  std::set<std::string> paths;
+  for (size_t i = 0, j; i < out.size(); i = j + 1) {
+    j = out.find('\0', i);
+    if (j == std::string::npos) j = out.size();
+    if (j > i) paths.insert(out.substr(i, j - i));
+  }
+  return paths;
+}
+
+std::set<std::string> FindingPaths(const ScanReport& r) {
+  std::set<std::string> paths;
+  for (const auto& f : r.findings) paths.insert(f.path);
+  return paths;
+}
+
+TEST_F(ScanRunTest, TreeWalkScansExactlyWhatGitDoesNotIgnore) {
+  Git(root_, "init -q -b main");
+  std::string key = std::string("k = '") + kKey + "'\n";
+  Write(root_ + "/.gitignore", "*.log\n/build/\n!build/keep.py\ndocs/**/*.tmp\n");
+  Write(root_ + "/src/.gitignore", "gen/\n!important.log\n/local.py\n");
+  Write(root_ + "/src/deep/.gitignore", "*\n!*.py\n!*/\n");
+  Write(root_ + "/.git/info/exclude", "secret-notes.txt\n");
+  Write(root_ + "/../global-ignore-" + std::to_string(::getpid()), "*.bak\n");
+  Git(root_, "config core.excludesFile '" + root_ + "/../global-ignore-" +
+                 std::to_string(::getpid()) + "'");
+  for (const char* f :
+       {"a.py", "b.log", "build/keep.py", "build/x.py", "src/important.log", "src/other.log",
+        "src/local.py", "src/sub/local.py", "src/gen/g.py", "src/deep/d.py", "src/deep/d.txt",
+        "src/deep/more/e.py", "src/deep/more/e.txt", "docs/a/b.tmp", "docs/a.tmp", "notes.bak",
+        "secret-notes.txt", "x/secret-notes.txt", "sp ace/[x]*.py", "sub/.git", "src/.hidden.py"}) {
+    Write(root_ + "/" + f, key);
+  }
+  std::filesystem::create_symlink("a.py", root_ + "/link.py");
+  std::set<std::string> want = GitUnignored(root_);
+  want.erase("link.py");  // symlinks are not followed
+  // .gitignore files are scanned too but hold no key (src/deep's ignores itself).
+  EXPECT_TRUE(want.count(".gitignore") && want.count("src/.gitignore") &&
+              !want.count("src/deep/.gitignore"));
+  want.erase(".gitignore");
+  want.erase("src/.gitignore");
+  ASSERT_TRUE(want.count("src/important.log") && want.count("src/deep/more/e.py") &&
+              !want.count("build/keep.py") && !want.count("src/deep/d.txt"));
+  for (int threads : {1, 3}) {
+    ScanRunOptions o;
+    o.threads = threads;
+    auto r = ScanTree(*scanner_, root_, {root_}, o);
+    ASSERT_OK(r);
+    EXPECT_EQ(FindingPaths(*r), want) << threads << " threads";
+    EXPECT_EQ(r->files_scanned, want.size() + 2);  // + two .gitignore files
+  }
+  // A subdirectory: the .gitignore files above it still apply.
+  auto sub = ScanTree(*scanner_, root_, {root_ + "/src"}, ScanRunOptions{});
+  ASSERT_OK(sub);
+  std::set<std::string> want_src;
+  for (const auto& p : want) {
+    if (p.rfind("src/", 0) == 0) want_src.insert(p);
+  }
+  EXPECT_EQ(FindingPaths(*sub), want_src);
+  // Below an ignored directory nothing is re-included.
+  auto ign = ScanTree(*scanner_, root_, {root_ + "/build"}, ScanRunOptions{});
+  ASSERT_OK(ign);
+  EXPECT_TRUE(ign->findings.empty());
+  EXPECT_EQ(ign->skipped_ignored, 2u);
+  // use_gitignore off: only .git is skipped (and symlinks).
+  ScanRunOptions all;
+  all.use_gitignore = false;
+  auto every = ScanTree(*scanner_, root_, {root_}, all);
+  ASSERT_OK(every);
+  EXPECT_EQ(every->findings.size(), 21u);
+  std::filesystem::remove(root_ + "/../global-ignore-" + std::to_string(::getpid()));
+}
+
+TEST_F(ScanRunTest, TreeOutsideARepositoryDoesNotReadGitignore) {
+  Write(root_ + "/.gitignore", "*.py\n");
+  Write(root_ + "/a.py", std::string("k = '") + kKey + "'\n");
+  Write(root_ + "/vendor/b.py", std::string("k = '") + kKey + "'\n");
+  ScanRunOptions o;
+  o.ignore_patterns = {"vendor/"};  // .custodyignore and policy patterns still apply
+  auto r = ScanTree(*scanner_, root_, {root_}, o);
+  ASSERT_OK(r);
+  EXPECT_EQ(FindingPaths(*r), std::set<std::string>{"a.py"});
+  EXPECT_EQ(r->skipped_ignored, 1u);
+}
+
+TEST_F(ScanRunTest, TreeNotesUnreadableFilesAndKeepsGoing) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root reads everything";
+  Write(root_ + "/a.py", std::string("k = '") + kKey + "'\n");
+  Write(root_ + "/locked.py", std::string("k = '") + kKey + "'\n");
+  std::filesystem::permissions(root_ + "/locked.py", std::filesystem::perms::none);
+  auto r = ScanTree(*scanner_, root_, {root_}, ScanRunOptions{});
+  ASSERT_OK(r);
+  EXPECT_EQ(FindingPaths(*r), std::set<std::string>{"a.py"});
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_NE(r->notes[0].find("locked.py: not scanned ("), std::string::npos) << r->notes[0];
 }
 
 TEST(IgnoreMatcherTest, GitignoreSubset) {
