@@ -159,6 +159,11 @@ constexpr Format kFormats[] = {
     {"package.json", ParsePackageJson},
     {"yarn.lock", ParseYarnLock},
     {"pnpm-lock.yaml", ParsePnpmLock},
+    {"pyproject.toml", ParsePyproject},
+    {"poetry.lock", ParsePoetryLock},
+    {"Pipfile", ParsePipfile},
+    {"Pipfile.lock", ParsePipfileLock},
+    {"uv.lock", ParseUvLock},
 };
 
 }  // namespace
@@ -168,7 +173,7 @@ ParseFn ParserFor(std::string_view path) {
   for (const Format& f : kFormats) {
     if (base == f.name) return f.fn;
   }
-  (void)IsRequirementsFile;
+  if (IsRequirementsFile(path)) return ParseRequirements;
   return nullptr;
 }
 
