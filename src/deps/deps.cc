@@ -164,6 +164,16 @@ constexpr Format kFormats[] = {
     {"Pipfile", ParsePipfile},
     {"Pipfile.lock", ParsePipfileLock},
     {"uv.lock", ParseUvLock},
+    {"go.mod", ParseGoMod},
+    {"go.sum", ParseGoSum},
+    {"Cargo.toml", ParseCargoToml},
+    {"Cargo.lock", ParseCargoLock},
+    {"Gemfile.lock", ParseGemfileLock},
+    {"pom.xml", ParsePom},
+    {"gradle.lockfile", ParseGradleLock},
+    {"composer.json", ParseComposerJson},
+    {"composer.lock", ParseComposerLock},
+    {"packages.lock.json", ParseNugetLock},
 };
 
 }  // namespace
