@@ -73,9 +73,11 @@ struct DependencyListing {
 
 // Walks the directory `dir` through `env` and parses every manifest file
 // (IsManifestFile) it finds. Skips node_modules, vendor, .git and other
-// directories of installed or generated code (docs/deps.md), and symlinked
-// directories are walked at most 32 levels deep. Package::file is relative
-// to `dir`. Fails only when `dir` itself cannot be listed.
+// directories of installed or generated code (docs/deps.md). Symlinked
+// directories are followed, at most 32 levels deep and 200,000 directories
+// in all (beyond that one error is added and the rest is not read).
+// Package::file is relative to `dir`. Fails only when `dir` itself cannot
+// be listed.
 Result<DependencyListing> ListTreeDependencies(Env* env, const std::string& dir);
 
 // A package that a change brought in.

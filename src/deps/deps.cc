@@ -121,6 +121,16 @@ Result<std::optional<std::string>> ReadSibling(const ManifestReader& read, std::
 }
 
 bool YamlTooDeep(std::string_view text) {
+  // Block nesting shows as a long run of indentation and "- " / "? "
+  // indicators at the start of a line; lockfiles never go past a dozen.
+  for (std::string_view line : SplitLines(text)) {
+    size_t run = 0;
+    while (run < line.size() && (line[run] == ' ' || line[run] == '-' || line[run] == '?' ||
+                                 line[run] == ':' || line[run] == '\t')) {
+      ++run;
+    }
+    if (run > 256) return true;
+  }
   int depth = 0;
   for (char c : text) {
     if (c == '[' || c == '{') {
@@ -238,9 +248,20 @@ bool SkipDir(std::string_view name) {
   return kSkip.count(name) != 0;
 }
 
-void Walk(Env* env, const std::string& root, const std::string& rel, int depth,
+// Symlinked directories can form loops that branch; the walk stops at
+// this many directories (and 32 levels) whatever the tree looks like.
+constexpr size_t kMaxDirs = 200000;
+
+void Walk(Env* env, const std::string& root, const std::string& rel, int depth, size_t* dirs,
           DependencyListing* out) {
   if (depth > 32) return;
+  if (++*dirs > kMaxDirs) {
+    if (*dirs == kMaxDirs + 1) {
+      out->errors.push_back(Status::InvalidArgument(
+          root, "more than 200000 directories; the rest is not read (a symlink loop?)"));
+    }
+    return;
+  }
   std::string abs = rel.empty() ? root : JoinPath(root, rel);
   Result<std::vector<std::string>> names = env->ListDir(abs);
   if (!names.ok()) return;
@@ -251,7 +272,7 @@ void Walk(Env* env, const std::string& root, const std::string& rel, int depth,
       if (!text.ok()) {
         // A directory that happens to carry a manifest's name is walked.
         if (env->ListDir(JoinPath(root, child)).ok()) {
-          Walk(env, root, child, depth + 1, out);
+          Walk(env, root, child, depth + 1, dirs, out);
         } else {
           out->errors.push_back(text.status());
         }
@@ -268,7 +289,7 @@ void Walk(Env* env, const std::string& root, const std::string& rel, int depth,
       continue;
     }
     if (SkipDir(name)) continue;
-    Walk(env, root, child, depth + 1, out);
+    Walk(env, root, child, depth + 1, dirs, out);
   }
 }
 
@@ -278,7 +299,8 @@ Result<DependencyListing> ListTreeDependencies(Env* env, const std::string& dir)
   CUSTODY_ASSIGN_OR_RETURN(std::vector<std::string> top, env->ListDir(dir));
   (void)top;
   DependencyListing out;
-  Walk(env, dir, "", 0, &out);
+  size_t dirs = 0;
+  Walk(env, dir, "", 0, &dirs, &out);
   std::sort(out.files.begin(), out.files.end());
   return out;
 }

@@ -46,8 +46,9 @@ Result<std::optional<std::string>> ReadSibling(const ManifestReader& read, std::
 // -> whether it is declared only as a devDependency.
 using NpmDeclared = std::map<std::string, bool, std::less<>>;
 
-// YAML documents are refused when flow collections ("[", "{") nest deeper
-// than this (yaml-cpp recurses per level).
+// Whether a YAML document nests too deeply to hand to yaml-cpp (which
+// recurses per level): flow collections ("[", "{") deeper than 64, or a
+// line starting with more than 256 indentation and indicator characters.
 bool YamlTooDeep(std::string_view text);
 
 // The parsers, one per format (npm.cc, python.cc, other.cc).
