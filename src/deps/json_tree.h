@@ -15,6 +15,8 @@
 
 namespace custody::deps {
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Type : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
   Type type = Type::kNull;
@@ -22,7 +24,7 @@ struct JsonValue {
   uint32_t line = 0;   // 1-based line where the value starts
   std::string str;     // kString: decoded text; kNumber: the literal
   std::vector<JsonValue> items;                            // kArray
-  std::vector<std::pair<std::string, JsonValue>> members;  // kObject, in order
+  std::vector<JsonMember> members;  // kObject, in order
 
   bool is_object() const { return type == Type::kObject; }
   bool is_array() const { return type == Type::kArray; }
@@ -33,6 +35,13 @@ struct JsonValue {
   std::string_view GetString(std::string_view key) const;
   // True when the member is the literal true.
   bool GetBool(std::string_view key) const;
+};
+
+// One member of an object (a struct, not std::pair: a pair of an
+// incomplete type may not be instantiated).
+struct JsonMember {
+  std::string first;  // the key
+  JsonValue second;
 };
 
 // Parses `text`. InvalidArgument "FILE:LINE:COL: problem" on malformed

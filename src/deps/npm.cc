@@ -294,7 +294,7 @@ Status YarnBerry(std::string_view path, const YAML::Node& root, std::vector<Yarn
   for (auto it = root.begin(); it != root.end(); ++it) {
     std::string key = Scalar(it->first);
     if (key == "__metadata") continue;
-    const YAML::Node& v = it->second;
+    const YAML::Node v = it->second;  // a copy: the iterator yields temporaries
     uint32_t line = LineOf(it->first);
     if (!v.IsMap()) return ErrorAt(path, line, "\"" + key + "\": expected a mapping");
     std::string resolution = Scalar(v["resolution"]);
@@ -413,7 +413,7 @@ Status ParsePnpmLock(std::string_view path, std::string_view text, const Manifes
     for (auto it = packages.begin(); it != packages.end(); ++it) {
       std::string key = Scalar(it->first);
       uint32_t line = LineOf(it->first);
-      const YAML::Node& v = it->second;
+      const YAML::Node v = it->second;  // a copy: the iterator yields temporaries
       if (key.empty()) return ErrorAt(path, line, "empty package key");
       std::string name = v.IsMap() ? Scalar(v["name"]) : std::string();
       std::string version = v.IsMap() ? Scalar(v["version"]) : std::string();
