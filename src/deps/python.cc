@@ -170,6 +170,7 @@ struct ReqState {
   const ManifestReader* read;
   std::set<std::string> visiting;  // include cycle guard
   int depth = 0;
+  int files_read = 0;  // includes read in all, against diamonds that branch
 };
 
 Status ParseRequirementsFile(std::string_view path, std::string_view text, bool constraints_only,
@@ -246,6 +247,7 @@ Status ParseRequirementsFile(std::string_view path, std::string_view text, bool 
         }
         if (st->visiting.count(*inc) != 0) continue;  // a cycle: already being read
         if (st->depth >= 16) return ErrorAt(path, n, "includes nested too deep", 1);
+        if (++st->files_read > 256) return ErrorAt(path, n, "more than 256 includes", 1);
         Result<std::string> itext = (*st->read)(*inc);
         if (!itext.ok()) {
           if (itext.status().code() == Code::kNotFound) {

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/test_util.h"
 #include "custody/deps.h"
 #include "deps/test_helpers.h"
@@ -62,6 +64,16 @@ TEST(RequirementsTest, Errors) {
   r = ParseManifest("requirements.txt", "-r ../../etc/passwd\n", deps_testing::MapReader({}));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().ToString(), "requirements.txt:1:1: ../../etc/passwd: include outside the tree");
+  // Includes that branch (20 per file, two levels: 420 files) stop at a
+  // budget.
+  std::string twenty;
+  for (int i = 0; i < 20; ++i) twenty += "-r a" + std::to_string(i) + "/x.txt\n";
+  ManifestReader any = [&](const std::string& p) -> Result<std::string> {
+    return std::count(p.begin(), p.end(), '/') >= 2 ? std::string("pkg==1\n") : twenty;
+  };
+  r = ParseManifest("requirements.txt", twenty, any);
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().ToString(), ::testing::HasSubstr("more than 256 includes"));
   r = ParseManifest("requirements.txt", "-r\n");
   EXPECT_FALSE(r.ok());
   r = ParseManifest("requirements.txt", "[extras]\n");
