@@ -59,7 +59,8 @@ Result<std::vector<Package>> ParseManifest(std::string_view path, std::string_vi
 
 // `name` in the form the ecosystem compares names: PEP 503 for PyPI
 // (lower case, runs of "-_." become "-"), lower case for Packagist and
-// NuGet (case-insensitive registries), unchanged elsewhere.
+// NuGet (case-insensitive registries), lower case with '_' as '-' for Cargo,
+// unchanged elsewhere.
 std::string NormalizePackageName(Ecosystem e, std::string_view name);
 
 // The result of listing a whole tree: every package of every manifest, and

@@ -230,6 +230,15 @@ std::string NormalizePackageName(Ecosystem e, std::string_view name) {
     case Ecosystem::kPackagist:
     case Ecosystem::kNuGet:
       return deps::Lower(name);
+    case Ecosystem::kCargo: {
+      // The crate registry refuses names that differ only in case or in
+      // '-' versus '_', so they name one crate.
+      std::string out = deps::Lower(name);
+      for (char& c : out) {
+        if (c == '_') c = '-';
+      }
+      return out;
+    }
     default:
       return std::string(name);
   }

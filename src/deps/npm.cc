@@ -407,6 +407,41 @@ Status ParsePnpmLock(std::string_view path, std::string_view text, const Manifes
       for (auto it = importers.begin(); it != importers.end(); ++it) collect(it->second);
     }
 
+    // v9 moved the dependency graph to `snapshots` and dropped the dev
+    // flags: a package is dev when no production dependency of an
+    // importer reaches it.
+    std::set<std::string> prod;
+    const YAML::Node snapshots = root["snapshots"];
+    bool reach = !old_style && snapshots && snapshots.IsMap();
+    if (reach) {
+      std::map<std::string, std::vector<std::string>> graph;
+      for (auto it = snapshots.begin(); it != snapshots.end(); ++it) {
+        std::string key = Scalar(it->first);
+        const YAML::Node snap = it->second;
+        std::vector<std::string>& edges = graph[StripPeers(key, false)];
+        if (!snap.IsMap()) continue;
+        for (const char* section : {"dependencies", "optionalDependencies"}) {
+          const YAML::Node deps = snap[section];
+          if (!deps || !deps.IsMap()) continue;
+          for (auto d = deps.begin(); d != deps.end(); ++d) {
+            edges.push_back(Scalar(d->first) + "@" + StripPeers(Scalar(d->second), false));
+          }
+        }
+      }
+      std::vector<std::string> queue;
+      for (const auto& [key, dev_only] : direct) {
+        if (!dev_only) queue.push_back(key);
+      }
+      while (!queue.empty()) {
+        std::string k = std::move(queue.back());
+        queue.pop_back();
+        if (!prod.insert(k).second) continue;
+        auto g = graph.find(k);
+        if (g == graph.end()) continue;
+        for (const std::string& e : g->second) queue.push_back(e);
+      }
+    }
+
     YAML::Node packages = root["packages"];
     if (!packages) return Status::OK();
     if (!packages.IsMap()) return ErrorAt(path, LineOf(packages), "packages: expected a mapping");
@@ -430,6 +465,7 @@ Status ParsePnpmLock(std::string_view path, std::string_view text, const Manifes
         version = StripPeers(k.substr(sep + 1), old_style);
       }
       bool dev = v.IsMap() && Scalar(v["dev"]) == "true";
+      if (reach) dev = prod.count(name + "@" + version) == 0;
       bool is_direct = false;
       if (auto d = direct.find(name + "@" + version); d != direct.end()) {
         is_direct = true;

@@ -269,7 +269,7 @@ __metadata:
   ASSERT_OK(pkgs);
   ASSERT_EQ(pkgs->size(), 3u);
   EXPECT_EQ((*pkgs)[0].name, "lodash");
-  EXPECT_EQ((*pkgs)[0].line, 14u);
+  EXPECT_EQ((*pkgs)[0].line, 18u);
   EXPECT_EQ((*pkgs)[1].name, "resolve");
   EXPECT_EQ((*pkgs)[1].version, "1.22.8");
   EXPECT_EQ((*pkgs)[2].name, "@types/node");
@@ -357,6 +357,10 @@ packages:
 
 importers:
   .:
+    dependencies:
+      tarball-dep:
+        specifier: https://codeload.example.invalid/x/y/tar.gz/abc
+        version: 1.0.0
     devDependencies:
       '@types/node':
         specifier: ^20.0.0
@@ -385,10 +389,14 @@ snapshots:
   ASSERT_EQ(pkgs->size(), 3u);
   EXPECT_EQ((*pkgs)[0].name, "@types/node");
   EXPECT_TRUE((*pkgs)[0].direct && (*pkgs)[0].dev);
-  EXPECT_EQ((*pkgs)[0].line, 14u);
+  EXPECT_EQ((*pkgs)[0].line, 18u);
   EXPECT_EQ((*pkgs)[1].name, "undici-types");
+  EXPECT_TRUE((*pkgs)[1].dev) << "reached only through a devDependency (snapshots)";
+  EXPECT_FALSE((*pkgs)[1].direct);
   EXPECT_EQ((*pkgs)[2].name, "tarball-dep");
   EXPECT_EQ((*pkgs)[2].version, "1.0.0");
+  EXPECT_TRUE((*pkgs)[2].direct);
+  EXPECT_FALSE((*pkgs)[2].dev);
 }
 
 TEST(PnpmLockTest, Errors) {

@@ -176,6 +176,7 @@ TEST(NormalizeTest, Pep503) {
   EXPECT_EQ(NormalizePackageName(Ecosystem::kPyPI, "a-_-b"), "a-b");
   EXPECT_EQ(NormalizePackageName(Ecosystem::kPackagist, "Monolog/Monolog"), "monolog/monolog");
   EXPECT_EQ(NormalizePackageName(Ecosystem::kNpm, "@Scope/X"), "@Scope/X");
+  EXPECT_EQ(NormalizePackageName(Ecosystem::kCargo, "Serde_JSON"), "serde-json");
 }
 
 }  // namespace
