@@ -269,7 +269,7 @@ __metadata:
   ASSERT_OK(pkgs);
   ASSERT_EQ(pkgs->size(), 3u);
   EXPECT_EQ((*pkgs)[0].name, "lodash");
-  EXPECT_EQ((*pkgs)[0].line, 18u);
+  EXPECT_EQ((*pkgs)[0].line, 14u);
   EXPECT_EQ((*pkgs)[1].name, "resolve");
   EXPECT_EQ((*pkgs)[1].version, "1.22.8");
   EXPECT_EQ((*pkgs)[2].name, "@types/node");
