@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   RegisterScan(app, g, action);
   RegisterRegistry(app, g, action);
   RegisterCorpus(app, g, action);
+  RegisterDeps(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
