@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "custody/capture.h"
+#include "custody/policy.h"
 
 namespace custody::cli {
 
@@ -59,6 +60,21 @@ void RegisterInit(CLI::App& app, Globals& g, Action& action) {
       }
       for (const auto& c : r.created) Out("created  " + c);
       for (const auto& k : r.kept) Out("kept     " + k);
+      // The policy in force is a signed event; rerunning init records
+      // nothing new unless the file changed. Without a signing key (CI
+      // clones, --no-key) it is left for `custody policy adopt`.
+      auto adopted = AdoptPolicy(*project);
+      if (adopted.ok()) {
+        Out(std::string(adopted->recorded ? "adopted  " : "kept     ") + "policy sha256:" +
+            adopted->sha256.substr(0, 12) + " (ledger entry #" +
+            std::to_string(adopted->entry.index) + ")");
+      } else if (adopted.status().code() == Code::kNotFound ||
+                 adopted.status().code() == Code::kPermissionDenied) {
+        Out("note     policy not adopted: " + adopted.status().message() +
+            " (run custody policy adopt)");
+      } else {
+        return adopted.status();
+      }
       if (r.key) {
         Out("key " + r.key->trusted.name + " (" + std::string(RoleName(r.key->trusted.role)) +
             ") keyid " + r.key->trusted.key.key_id());
