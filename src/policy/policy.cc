@@ -46,18 +46,22 @@ std::optional<int> IndexOf(const std::string_view (&names)[N], std::string_view 
   return std::nullopt;
 }
 
+// Optimal-string-alignment distance: insertions, deletions, substitutions
+// and swaps of neighbours ("hihg" is one edit from "high").
 size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
-      size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
-    std::swap(prev, cur);
   }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 // "; did you mean \"x\"?" for the closest allowed name within a small edit
@@ -779,6 +783,12 @@ Result<Policy> ParsePolicy(std::string_view text, const std::string& path,
   if (out->size() == before) reader.Read(root, &p);
   size_t n = out->size() - before;
   if (n == 0) return p;
+  // Tables are read section by section; report in file order.
+  std::stable_sort(out->begin() + static_cast<std::ptrdiff_t>(before), out->end(),
+                   [](const PolicyError& a, const PolicyError& b) {
+                     return a.pos.line != b.pos.line ? a.pos.line < b.pos.line
+                                                     : a.pos.column < b.pos.column;
+                   });
   std::string msg = (*out)[before].message;
   if (n > 1) {
     msg += " (and " + std::to_string(n - 1) + " more error" + (n > 2 ? "s" : "") +
