@@ -959,13 +959,13 @@ separation_of_duties = true
 # Named constraints: paths they cover, and what they add there. Checks can
 # only be made stricter, and approvals are added to the level's.
 # [[constraint]]
-# name = "payments"
-# description = "card data: no AI writes, extra review"
-# paths = ["src/payments/**"]
-# forbid_ai = true
-# require_rules = ["generic-api-key"]
-# checks = { dependencies = "block" }
-# approvals = { count = 1, roles = ["auditor"] }
+#   name = "payments"
+#   description = "card data: no AI writes, extra review"
+#   paths = ["src/payments/**"]
+#   forbid_ai = true
+#   require_rules = ["generic-api-key"]
+#   checks = { dependencies = "block" }
+#   approvals = { count = 1, roles = ["auditor"] }
 
 [models]
 # Models agents may use (globs of model ids); empty = any.
