@@ -78,6 +78,15 @@ std::string Suggest(std::string_view got, const std::vector<std::string_view>& a
       best_d = d;
     }
   }
+  // A truncated name ("forbid" for "forbid_ai").
+  if (best.empty() && got.size() >= 4) {
+    for (auto a : allowed) {
+      if (a.size() > got.size() && a.substr(0, got.size()) == got) {
+        best = a;
+        break;
+      }
+    }
+  }
   // Common spelling variants that are not near by edit distance.
   if (best.empty() && got == "licences") best = "licenses";
   if (best.empty() && got == "behavior") best = "behaviour";
