@@ -270,7 +270,7 @@ struct PolicyEvent {
 };
 
 // The statement: subject {name: path, digest.sha256}; predicate fields in
-// docs/formats.md §8.2 ("action" is "adopt" without a previous digest,
+// docs/formats.md §8.1 ("action" is "adopt" without a previous digest,
 // "change" otherwise; "refersTo" holds previous_entry).
 Statement MakePolicyStatement(const PolicyEvent& event);
 
