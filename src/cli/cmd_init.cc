@@ -4,6 +4,7 @@
 
 #include "cli/cli.h"
 #include "custody/capture.h"
+#include "custody/policy.h"
 
 namespace custody::cli {
 
@@ -23,14 +24,17 @@ void RegisterInit(CLI::App& app, Globals& g, Action& action) {
   cmd->add_flag("--no-key", *no_key, "Do not create or configure a signing key");
   auto agents = std::make_shared<std::string>();
   auto uninstall = std::make_shared<bool>(false);
+  auto no_adopt = std::make_shared<bool>(false);
+  cmd->add_flag("--no-adopt", *no_adopt,
+                "Do not record the policy as a signed policy event (see custody policy adopt)");
   cmd->add_option("--agents", *agents,
                   "Also install hooks for these agents (comma-separated: claude,cursor,codex,\n"
                   "gemini) and the git hooks post-commit and post-rewrite; existing hook\n"
                   "configuration is merged into, never replaced");
   cmd->add_flag("--uninstall", *uninstall,
                 "Remove exactly the hooks --agents added (user hooks are left as they were)");
-  cmd->callback([&g, &action, opts, role, no_key, agents, uninstall] {
-    action = [&g, opts, role, no_key, agents, uninstall]() -> Result<ExitCode> {
+  cmd->callback([&g, &action, opts, role, no_key, agents, uninstall, no_adopt] {
+    action = [&g, opts, role, no_key, agents, uninstall, no_adopt]() -> Result<ExitCode> {
       auto print = [](const HookInstallReport& h) {
         for (const auto& c : h.created) Out("created  " + c);
         for (const auto& c : h.changed) Out("merged   " + c);
@@ -59,6 +63,23 @@ void RegisterInit(CLI::App& app, Globals& g, Action& action) {
       }
       for (const auto& c : r.created) Out("created  " + c);
       for (const auto& k : r.kept) Out("kept     " + k);
+      // The policy in force is a signed event; rerunning init records
+      // nothing new unless the file changed. Without a signing key (CI
+      // clones, --no-key) it is left for `custody policy adopt`.
+      if (!*no_adopt) {
+        auto adopted = AdoptPolicy(*project);
+        if (adopted.ok()) {
+          Out(std::string(adopted->recorded ? "adopted  " : "kept     ") + "policy sha256:" +
+              adopted->sha256.substr(0, 12) + " (ledger entry #" +
+              std::to_string(adopted->entry.index) + ")");
+        } else if (adopted.status().code() == Code::kNotFound ||
+                   adopted.status().code() == Code::kPermissionDenied) {
+          Out("note     policy not adopted: " + adopted.status().message() +
+              " (run custody policy adopt)");
+        } else {
+          return adopted.status();
+        }
+      }
       if (r.key) {
         Out("key " + r.key->trusted.name + " (" + std::string(RoleName(r.key->trusted.role)) +
             ") keyid " + r.key->trusted.key.key_id());

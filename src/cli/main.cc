@@ -39,6 +39,16 @@ std::string Summarize(const Statement& st) {
     };
     std::string agent = str("agent", "name"), model = str("model", "name");
     if (!agent.empty() || !model.empty()) out = agent + "/" + model + "  ";
+    if (KindOfPredicateType(st.predicate_type) == "policy") {
+      // A policy event: "adopt" or "change", and the digest now in force.
+      auto a = p.find("action");
+      out = (a != p.end() && a->is_string() ? a->get<std::string>() : std::string("?")) +
+            " policy sha256:" +
+            (st.subject.empty() ? std::string() : st.subject[0].digest.count("sha256")
+                                                      ? st.subject[0].digest.at("sha256").substr(0, 12)
+                                                      : std::string()) +
+            "  ";
+    }
   }
   std::string subjects;
   for (size_t i = 0; i < st.subject.size() && i < 3; ++i) {
@@ -111,6 +121,7 @@ int main(int argc, char** argv) {
   RegisterRegistry(app, g, action);
   RegisterCorpus(app, g, action);
   RegisterDeps(app, g, action);
+  RegisterPolicy(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

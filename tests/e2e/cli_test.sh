@@ -185,7 +185,8 @@ expect_eq "$(cat "$R2/.custody/keys/tester.pub" | "$PY" -c 'import json,sys; pri
   "tester" "the trusted key's name in the second repository"
 expect_exit 0 custody -C "$R2" -q record --agent a --model m
 expect_exit 0 custody -C "$R2" verify
-expect_contains "$OUT" "verified: 1 entries"
+# init's policy event and the record.
+expect_contains "$OUT" "verified: 2 entries"
 # Running init again there keeps everything.
 expect_exit 0 custody -C "$R2" init --key-name tester
 expect_not_contains "$OUT$ERR" "already exists"

@@ -173,10 +173,13 @@ make_repo() {
   git -C "$dir" commit -q -m "initial"
 }
 
-# make_custody_repo DIR: make_repo plus `custody init` (key "tester").
+# make_custody_repo DIR: make_repo plus `custody init` (key "tester"),
+# without the policy event init records by default, so the ledger starts
+# empty and tests count and index only their own entries (policy_test.sh
+# covers init's adoption).
 make_custody_repo() {
   make_repo "$1"
-  expect_exit 0 custody -C "$1" init --key-name tester
+  expect_exit 0 custody -C "$1" init --key-name tester --no-adopt
 }
 
 # ledger_db REPO: the path of the ledger database of REPO.

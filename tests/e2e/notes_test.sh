@@ -55,7 +55,8 @@ expect_exit 0 custody init
 expect_not_contains "$OUT" "created" "third init output (no --key-name)"
 expect_eq "$(snapshot)" "$BEFORE" "repository state after re-running init"
 expect_eq "$(git config --get-all notes.rewriteRef)" "refs/notes/custody" "notes.rewriteRef after re-init"
-expect_eq "$(entry_count "$R")" 3 "entries after re-init"
+# init's policy event and three records; re-init adopts nothing new.
+expect_eq "$(entry_count "$R")" 4 "entries after re-init"
 
 # Amend: git copies the note (notes.rewriteRef) to the new commit.
 git commit -q --amend -m "new message"
@@ -63,7 +64,7 @@ C2=$(git rev-parse HEAD)
 [[ "$C1" != "$C2" ]] || fail "amend did not make a new commit"
 expect_eq "$(git notes --ref=custody show HEAD)" "$NOTE" "note on the amended commit"
 expect_exit 0 custody verify
-expect_contains "$OUT" "verified: 3 entries"
+expect_contains "$OUT" "verified: 4 entries"
 # The ledger still finds the records by the commit they were made about.
 expect_exit 0 custody log --commit "$C1" --json
 expect_contains "$OUT" "\"id\":\"$ID1\"" "log --commit <original commit>"
