@@ -43,6 +43,7 @@ void RegisterGaps(CLI::App& app, Globals& g, Action& action);
 void RegisterInterop(CLI::App& app, Globals& g, Action& action);
 void RegisterScan(CLI::App& app, Globals& g, Action& action);
 void RegisterRegistry(CLI::App& app, Globals& g, Action& action);
+void RegisterLicense(CLI::App& app, Globals& g, Action& action);
 
 // The directory commands run in (-C or the process's cwd).
 std::string WorkingDir(const Globals& g);

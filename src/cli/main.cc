@@ -109,6 +109,7 @@ int main(int argc, char** argv) {
   RegisterInterop(app, g, action);
   RegisterScan(app, g, action);
   RegisterRegistry(app, g, action);
+  RegisterLicense(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -654,8 +654,16 @@ DeclaredExpr InterpretDeclaredLicense(std::string_view raw_in) {
       }
     }
   }
-  // Lists: "MIT/X11", "MIT or Apache 2.0", "GPLv2, LGPLv2.1" (all parts must map).
-  for (int pass = 0; pass < 2; ++pass) {
+  // Lists: "MIT/X11", "MIT or Apache 2.0", "GPLv2, LGPLv2.1" (all parts must
+  // map; text with unbalanced parentheses is a broken expression, not a list).
+  int depth = 0;
+  bool balanced = true;
+  for (char ch : body) {
+    depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+    balanced = balanced && depth >= 0;
+  }
+  balanced = balanced && depth == 0;
+  for (int pass = 0; balanced && pass < 2; ++pass) {
     auto parts = pass == 0 ? SplitOn(body, {" or ", "/", " | ", "||"}) : SplitOn(body, {" and ", ",", ";", " & "});
     if (parts.size() < 2) continue;
     LicenseExpr all;
