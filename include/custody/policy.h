@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "custody/env.h"
+#include "custody/license.h"
 #include "custody/keys.h"
 #include "custody/ledger.h"
 #include "custody/package.h"
@@ -122,10 +123,8 @@ struct Constraint {
 // "allow" (only the other dependency checks apply).
 enum class NewDependencyAction { kBlock, kReview, kAllow };
 
-// Licence categories of the `[licenses] deny_categories` list.
-enum class LicenseCategory { kPermissive, kWeakCopyleft, kStrongCopyleft, kNetworkCopyleft, kUnknown };
-std::string_view LicenseCategoryName(LicenseCategory category);
-std::optional<LicenseCategory> ParseLicenseCategory(std::string_view name);
+// Licence categories of the `[licenses] deny_categories` list are
+// custody/license.h's LicenseCategory.
 
 struct Policy {
   std::string path;           // as given to LoadPolicy

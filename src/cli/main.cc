@@ -122,6 +122,7 @@ int main(int argc, char** argv) {
   RegisterCorpus(app, g, action);
   RegisterDeps(app, g, action);
   RegisterPolicy(app, g, action);
+  RegisterLicense(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

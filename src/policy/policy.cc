@@ -20,8 +20,10 @@ constexpr std::string_view kCategories[] = {"secrets",      "crypto",          "
                                             "behaviour",    "dependencies",    "vulnerabilities",
                                             "licenses",     "snippets",        "provenance",
                                             "constraints"};
-constexpr std::string_view kLicenseCategories[] = {"permissive", "weak-copyleft", "strong-copyleft",
-                                                   "network-copyleft", "unknown"};
+// In LicenseCategory's order (custody/license.h): Enum() returns the index.
+constexpr std::string_view kLicenseCategories[] = {"public-domain",    "permissive", "weak-copyleft",
+                                                   "strong-copyleft",  "network-copyleft",
+                                                   "restricted",       "unknown"};
 constexpr std::string_view kRoles[] = {"developer", "reviewer", "ci", "deployer", "auditor"};
 constexpr std::string_view kStorage[] = {"digest", "full", "redacted"};
 constexpr std::string_view kNewDeps[] = {"block", "review", "allow"};
@@ -729,9 +731,6 @@ std::vector<std::string_view> KnownFrameworks() { return Vec(kFrameworks); }
 std::string_view RiskLevelName(RiskLevel l) { return kLevels[static_cast<int>(l)]; }
 std::string_view CheckActionName(CheckAction a) { return kActions[static_cast<int>(a)]; }
 std::string_view CheckCategoryName(CheckCategory c) { return kCategories[static_cast<int>(c)]; }
-std::string_view LicenseCategoryName(LicenseCategory c) {
-  return kLicenseCategories[static_cast<int>(c)];
-}
 std::optional<RiskLevel> ParseRiskLevel(std::string_view n) {
   auto i = IndexOf(kLevels, n);
   return i ? std::optional<RiskLevel>(static_cast<RiskLevel>(*i)) : std::nullopt;
@@ -743,10 +742,6 @@ std::optional<CheckAction> ParseCheckAction(std::string_view n) {
 std::optional<CheckCategory> ParseCheckCategory(std::string_view n) {
   auto i = IndexOf(kCategories, n);
   return i ? std::optional<CheckCategory>(static_cast<CheckCategory>(*i)) : std::nullopt;
-}
-std::optional<LicenseCategory> ParseLicenseCategory(std::string_view n) {
-  auto i = IndexOf(kLicenseCategories, n);
-  return i ? std::optional<LicenseCategory>(static_cast<LicenseCategory>(*i)) : std::nullopt;
 }
 
 CheckActions DefaultCheckActions(RiskLevel level) {

@@ -247,7 +247,7 @@ TEST(PolicyErrorsTest, EachErrorNamesLineColumnAndAllowedValues) {
   ExpectError("[dependencies]\nnew = \"maybe\"\n", 2, 7, "allowed: block, review, allow");
   ExpectError("[dependencies]\nallow = [\"npmx:left-pad\"]\n", 2, 10, "not an ecosystem");
   ExpectError("[licenses]\ndeny_categories = [\"copyleft\"]\n", 2, 20,
-              "allowed: permissive, weak-copyleft, strong-copyleft, network-copyleft, unknown");
+              "allowed: public-domain, permissive, weak-copyleft, strong-copyleft, network-copyleft, restricted, unknown");
   ExpectError("[licenses]\ndeny = [\"MIT\"]\nallow = [\"MIT\"]\n", 3, 10, "also in licenses.deny");
   ExpectError("[licenses]\nunknown = \"allow\"\n", 2, 11, "allowed: report, review, block");
   ExpectError("[overrides]\nroles = []\n", 2, 9, "at least one role");
