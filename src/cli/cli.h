@@ -42,6 +42,7 @@ void RegisterStats(CLI::App& app, Globals& g, Action& action);
 void RegisterGaps(CLI::App& app, Globals& g, Action& action);
 void RegisterInterop(CLI::App& app, Globals& g, Action& action);
 void RegisterScan(CLI::App& app, Globals& g, Action& action);
+void RegisterOsv(CLI::App& app, Globals& g, Action& action);
 
 // The directory commands run in (-C or the process's cwd).
 std::string WorkingDir(const Globals& g);

@@ -108,6 +108,7 @@ int main(int argc, char** argv) {
   RegisterGaps(app, g, action);
   RegisterInterop(app, g, action);
   RegisterScan(app, g, action);
+  RegisterOsv(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
