@@ -834,7 +834,7 @@ std::string NormalizeVersion(Ecosystem ecosystem, std::string_view text) {
     case Ecosystem::kPyPI:
       return NormalizePep440(*v);
     case Ecosystem::kMaven:
-      return LowerStr(Trim(text));
+      return LowerStr(text);  // ComparableVersion does not trim either
     case Ecosystem::kPackagist:
       return v->normalized;
     case Ecosystem::kRubyGems:

@@ -98,5 +98,16 @@ TEST(VersionsTest, MavenAcceptsAnyStringWithoutCrashing) {
   EXPECT_LT(CompareVersions(Ecosystem::kMaven, "1-", "1.1"), 0);
 }
 
+// Found by version_fuzzer: Maven's normal form trimmed a trailing form
+// feed, which ComparableVersion reads as part of the version.
+TEST(VersionsTest, MavenNormalFormKeepsEveryByte) {
+  std::string v("0-0\0\0\f", 7);
+  auto a = ParseVersion(Ecosystem::kMaven, v);
+  ASSERT_OK(a.status());
+  auto n = ParseVersion(Ecosystem::kMaven, NormalizeVersion(Ecosystem::kMaven, v));
+  ASSERT_OK(n.status());
+  EXPECT_EQ(CompareParsed(*a, *n), 0);
+}
+
 }  // namespace
 }  // namespace custody
