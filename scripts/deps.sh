@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git sqlite3 openssl
   libssl-dev libsqlite3-dev libgit2-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libvectorscan-dev libre2-dev libcurl4-openssl-dev libyaml-cpp-dev libtinyxml2-dev
+  libvectorscan-dev libre2-dev libcurl4-openssl-dev libyaml-cpp-dev libtinyxml2-dev libarchive-dev
   python3 python3-securesystemslib jq
 )
 if [[ "${1:-}" == "--with-clang" ]]; then

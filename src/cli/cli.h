@@ -48,6 +48,7 @@ void RegisterCorpus(CLI::App& app, Globals& g, Action& action);
 void RegisterDeps(CLI::App& app, Globals& g, Action& action);
 void RegisterPolicy(CLI::App& app, Globals& g, Action& action);
 void RegisterLicense(CLI::App& app, Globals& g, Action& action);
+void RegisterOsv(CLI::App& app, Globals& g, Action& action);
 
 // The directory commands run in (-C or the process's cwd).
 std::string WorkingDir(const Globals& g);

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   RegisterDeps(app, g, action);
   RegisterPolicy(app, g, action);
   RegisterLicense(app, g, action);
+  RegisterOsv(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
