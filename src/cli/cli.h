@@ -44,6 +44,7 @@ void RegisterInterop(CLI::App& app, Globals& g, Action& action);
 void RegisterScan(CLI::App& app, Globals& g, Action& action);
 void RegisterRegistry(CLI::App& app, Globals& g, Action& action);
 void RegisterCorpus(CLI::App& app, Globals& g, Action& action);
+void RegisterSbom(CLI::App& app, Globals& g, Action& action);
 // Dependency listing and diff (cmd_deps.cc).
 void RegisterDeps(CLI::App& app, Globals& g, Action& action);
 void RegisterPolicy(CLI::App& app, Globals& g, Action& action);

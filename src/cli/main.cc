@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
   RegisterScan(app, g, action);
   RegisterRegistry(app, g, action);
   RegisterCorpus(app, g, action);
+  RegisterSbom(app, g, action);
   RegisterDeps(app, g, action);
   RegisterPolicy(app, g, action);
   RegisterLicense(app, g, action);
