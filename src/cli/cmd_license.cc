@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "custody/license.h"
+#include "custody/policy.h"
 
 namespace custody::cli {
 namespace {
@@ -18,6 +19,7 @@ struct LicenseArgs {
   std::vector<std::string> deny, allow, deny_categories;
   std::string project_license;
   std::string unknown = "warn";
+  bool no_policy = false;
 };
 
 std::string Pct(double x) {
@@ -173,8 +175,31 @@ Result<ExitCode> RunExpr(const Globals&, const LicenseArgs& a) {
   return HasPolicy(a) && !v.allowed ? ExitCode::kFailed : ExitCode::kOk;
 }
 
+// The project's [licenses] rules (.custody/policy.toml), when the scan runs
+// inside a custody project and no rule was given on the command line.
+std::optional<LicensePolicy> ProjectLicensePolicy(const Globals& g) {
+  auto project = OpenProject(g);
+  if (!project.ok()) return std::nullopt;
+  auto pol = (*project)->LoadPolicy();
+  if (!pol.ok()) return std::nullopt;
+  LicensePolicy p;
+  p.deny = pol->licenses_deny;
+  p.allow = pol->licenses_allow;
+  p.deny_categories = pol->licenses_deny_categories;
+  p.project_license = pol->project_license;
+  p.unknown = pol->unknown_license == CheckAction::kBlock ? UnknownLicenseAction::kDeny : UnknownLicenseAction::kWarn;
+  return p;
+}
+
 Result<ExitCode> RunScan(const Globals& g, const LicenseArgs& a) {
   CUSTODY_ASSIGN_OR_RETURN(LicensePolicy p, PolicyOf(a));
+  if (!HasPolicy(a) && !a.no_policy) {
+    if (auto pp = ProjectLicensePolicy(g)) {
+      p = *pp;
+      if (!g.quiet && !a.json) Err("custody: license: applying the [licenses] rules of .custody/policy.toml");
+    }
+  }
+
   std::string root = a.dir.empty() ? WorkingDir(g) : Abs(g, a.dir);
   CUSTODY_ASSIGN_OR_RETURN(LicenseScan s, ScanLicenses(*Env::Default(), root));
   auto rel = [&](const std::string& path) {
@@ -277,6 +302,9 @@ void RegisterLicense(CLI::App& app, Globals& g, Action& action) {
   sc->add_option("dir", a->dir, "Directory to scan (default: the working directory)");
   sc->add_flag("--json", a->json, "JSON output");
   PolicyFlags(sc, *a);
+  sc->add_flag("--no-policy", a->no_policy,
+               "Do not apply the project's [licenses] rules (.custody/policy.toml), which apply by\n"
+               "default when no rule flag is given");
   sc->callback([&g, &action, a] { action = [&g, a] { return RunScan(g, *a); }; });
 }
 

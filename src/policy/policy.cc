@@ -986,8 +986,9 @@ new = "review"
 allow = []
 
 [licenses]
-# SPDX ids denied or allowed outright, denied categories (permissive,
-# weak-copyleft, strong-copyleft, network-copyleft, unknown), and what a
+# SPDX ids denied or allowed outright, denied categories (public-domain,
+# permissive, weak-copyleft, strong-copyleft, network-copyleft, restricted,
+# unknown; docs/licenses.md), and what a
 # dependency with no known licence gets (block, review or report).
 deny = []
 allow = []

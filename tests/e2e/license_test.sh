@@ -97,6 +97,17 @@ expect_exit 1 custody license scan "$P" --deny-category network-copyleft
 expect_exit 3 custody license scan "$P" --deny-category viral
 expect_exit 3 custody license scan "$P" --deny NotALicence
 expect_exit 0 custody -C "$P" license scan --allow MIT,WTFPL,Apache-2.0,AGPL-3.0,GPL-2.0 --quiet
+# Inside a custody project, the policy's [licenses] rules apply by default:
+# init's template denies network copyleft, so an AGPL dependency blocks.
+PR="$WORK/project"
+make_custody_repo "$PR"
+mkdir -p "$PR/node_modules/agpl-thing"
+printf '{"name":"agpl-thing","version":"1.0.0","license":"AGPL-3.0-only"}\n' >"$PR/node_modules/agpl-thing/package.json"
+expect_exit 1 custody -C "$PR" license scan
+expect_contains "$OUT" "agpl-thing@1.0.0: AGPL-3.0-only [network-copyleft]"
+expect_contains "$OUT" "category network-copyleft is denied"
+expect_contains "$ERR" "applying the [licenses] rules of .custody/policy.toml"
+expect_exit 0 custody -C "$PR" license scan --no-policy
 expect_exit 0 custody license --help
 expect_contains "$OUT" "identify"
 echo "PASS license"
