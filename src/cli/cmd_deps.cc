@@ -12,6 +12,7 @@
 #include "custody/deps.h"
 #include "custody/imports.h"
 #include "custody/osv.h"
+#include "custody/policy.h"
 #include "custody/registry.h"
 #include "custody/registry_client.h"
 #include "custody/repo.h"
@@ -27,6 +28,7 @@ struct DepsArgs {
   bool json = false;
   bool check = false;
   bool online = false;
+  std::string fail_on = "block";
 };
 
 nlohmann::json PackageJson(const Package& p) {
@@ -96,10 +98,11 @@ Result<ExitCode> RunList(const Globals& g, const DepsArgs& a) {
 
 // One finding of `deps --diff --check`.
 struct DepFinding {
-  std::string kind;  // not-found, version-not-found, typosquat, vulnerable, undeclared-import
-  std::string where;  // file:line
+  std::string kind;     // not-found, version-not-found, typosquat, vulnerable, undeclared-import, new-dependency
+  std::string where;    // file:line
   std::string message;
   nlohmann::json json;
+  std::string verdict;  // "block" or "review"
 };
 
 // The tree's own Python modules and Go module paths, for the import check.
@@ -135,6 +138,15 @@ void LocalSources(const std::string& root, std::vector<std::string>* py, std::ve
 
 Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a, Repo& repo, const RangeDiff& d) {
   std::vector<DepFinding> out;
+  std::optional<Policy> loaded;
+  if (!repo.workdir().empty()) {
+    std::string path = repo.workdir() + "/.custody/policy.toml";
+    if (Env::Default()->FileExists(path)) {
+      CUSTODY_ASSIGN_OR_RETURN(Policy pol, LoadPolicy(*Env::Default(), path));
+      loaded = std::move(pol);
+    }
+  }
+  const Policy* policy = loaded ? &*loaded : nullptr;
   // Existence: the registry (--online), else an imported name index.
   std::map<Ecosystem, std::unique_ptr<NameIndex>> indexes;
   std::string dir = DefaultRegistryDir();
@@ -168,12 +180,14 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
         out.push_back({"not-found", where,
                        eco + " " + p.name + " does not exist in the " + (a.online ? "registry" : "name index") +
                            " (a hallucinated package?)",
-                       {{"kind", "not-found"}, {"ecosystem", eco}, {"name", p.name}, {"file", p.file}, {"line", p.line}}});
+                       {{"kind", "not-found"}, {"ecosystem", eco}, {"name", p.name}, {"file", p.file}, {"line", p.line}},
+                       "block"});
       } else if (exists && a.online && p.pinned && !p.version.empty() &&
                  std::find(versions.begin(), versions.end(), p.version) == versions.end()) {
         out.push_back({"version-not-found", where, eco + " " + p.name + " has no version " + p.version,
                        {{"kind", "version-not-found"}, {"ecosystem", eco}, {"name", p.name}, {"version", p.version},
-                        {"file", p.file}, {"line", p.line}}});
+                        {"file", p.file}, {"line", p.line}},
+                       "block"});
       }
       auto& pop = popular[p.ecosystem];
       if (!pop) pop = std::make_unique<MemoryNameSet>(p.ecosystem, ShippedPopularNames(p.ecosystem));
@@ -183,7 +197,20 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
                        eco + " " + p.name + " looks like a typosquat of " + squats[0].intended + " (" +
                            std::string(SquatTechniqueName(squats[0].technique)) + ")",
                        {{"kind", "typosquat"}, {"ecosystem", eco}, {"name", p.name}, {"intended", squats[0].intended},
-                        {"technique", SquatTechniqueName(squats[0].technique)}, {"file", p.file}, {"line", p.line}}});
+                        {"technique", SquatTechniqueName(squats[0].technique)}, {"file", p.file}, {"line", p.line}},
+                       "review"});
+      }
+      // [dependencies] new: a package the policy does not list needs a
+      // review (or is refused) before it may come in.
+      if (policy != nullptr && policy->new_dependencies != NewDependencyAction::kAllow &&
+          !DependencyAllowed(*policy, p.ecosystem, p.name)) {
+        bool block = policy->new_dependencies == NewDependencyAction::kBlock;
+        out.push_back({"new-dependency", where,
+                       eco + " " + p.name + " is a new dependency not in [dependencies] allow (policy: new = " +
+                           (block ? "block" : "review") + ")",
+                       {{"kind", "new-dependency"}, {"ecosystem", eco}, {"name", p.name}, {"file", p.file},
+                        {"line", p.line}},
+                       block ? "block" : "review"});
       }
     }
   }
@@ -199,10 +226,14 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
       std::string msg = std::string(EcosystemName(p.ecosystem)) + " " + p.name + " " + p.version + " is affected by " +
                         f.id + (f.severity.empty() ? "" : " (" + f.severity + ")");
       if (!f.fixed.empty()) msg += "; fixed in " + f.fixed[0];
+      // Critical and high advisories block; the rest (and unrated ones)
+      // need a review.
+      bool block = f.severity == "CRITICAL" || f.severity == "HIGH";
       out.push_back({"vulnerable", p.file + ":" + std::to_string(p.line), msg,
                      {{"kind", "vulnerable"}, {"ecosystem", EcosystemName(p.ecosystem)}, {"name", p.name},
                       {"version", p.version}, {"id", f.id}, {"aliases", f.aliases}, {"severity", f.severity},
-                      {"fixed", f.fixed}, {"file", p.file}, {"line", p.line}}});
+                      {"fixed", f.fixed}, {"file", p.file}, {"line", p.line}},
+                     block ? "block" : "review"});
     }
   }
   // Imports the change added that nothing declares. Declarations are read
@@ -231,7 +262,8 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
                      "import " + u.module + " needs " + eco + " package " + u.package +
                          ", which no manifest declares",
                      {{"kind", "undeclared-import"}, {"module", u.module}, {"ecosystem", eco}, {"package", u.package},
-                      {"file", u.file}, {"line", u.line}}});
+                      {"file", u.file}, {"line", u.line}},
+                     "review"});
     }
   }
   return out;
@@ -244,7 +276,15 @@ Result<ExitCode> RunDiff(const Globals& g, const DepsArgs& a) {
   if (a.check) {
     CUSTODY_ASSIGN_OR_RETURN(findings, CheckChanges(g, a, *repo, d));
   }
-  ExitCode done = findings.empty() ? ExitCode::kOk : ExitCode::kFailed;
+  if (a.fail_on != "block" && a.fail_on != "review") {
+    return Status::InvalidArgument("--fail-on", "'" + a.fail_on + "' (allowed: block, review)");
+  }
+  bool failed = false;
+  for (auto& f : findings) {
+    f.json["verdict"] = f.verdict;
+    failed = failed || f.verdict == "block" || a.fail_on == "review";
+  }
+  ExitCode done = failed ? ExitCode::kFailed : ExitCode::kOk;
   if (a.json) {
     nlohmann::json changes = nlohmann::json::array();
     for (const DependencyChange& c : d.changes) {
@@ -286,8 +326,14 @@ Result<ExitCode> RunDiff(const Globals& g, const DepsArgs& a) {
     Out(std::to_string(d.changes.size()) + " new packages or versions in " +
         std::to_string(d.files.size()) + " changed manifest file(s)");
   }
-  for (const auto& f : findings) Out(f.where + ": " + f.kind + ": " + f.message);
-  if (a.check && !g.quiet) Out(std::to_string(findings.size()) + " finding(s)");
+  size_t blocking = 0;
+  for (const auto& f : findings) {
+    Out(f.where + ": " + f.verdict + ": " + f.kind + ": " + f.message);
+    blocking += f.verdict == "block";
+  }
+  if (a.check && !g.quiet) {
+    Out(std::to_string(findings.size()) + " finding(s), " + std::to_string(blocking) + " blocking");
+  }
   return done;
 }
 
@@ -315,9 +361,13 @@ void RegisterDeps(CLI::App& app, Globals& g, Action& action) {
   cmd->add_flag("--check", a->check,
                 "With --diff: check what the range added. New packages that do not exist (in the\n"
                 "name index of `custody registry import`, or the registry with --online) or look like\n"
-                "typosquats, new versions with OSV advisories (after `custody osv import`), and imports\n"
-                "in added lines that no manifest declares. Exit 1 when anything is found.");
+                "typosquats, new versions with OSV advisories (after `custody osv import`), imports in\n"
+                "added lines that no manifest declares, and new packages the policy's [dependencies]\n"
+                "does not allow. Each finding is block or review; exit 1 on a blocking one.");
   cmd->add_flag("--online", a->online, "With --check: ask the registries (CUSTODY_REGISTRY_URL_<ECOSYSTEM>)");
+  cmd->add_option("--fail-on", a->fail_on,
+                  "With --check: exit 1 on findings of this verdict or worse: block (default) or review")
+      ->option_text("VERDICT");
   cmd->callback([&g, &action, a] {
     action = [&g, a]() -> Result<ExitCode> {
       if (!a->diff.empty()) {
