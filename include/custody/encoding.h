@@ -1,4 +1,4 @@
-// Hex and base64 codecs.
+// Hex, base64 and percent-encoding codecs.
 //
 // Pure functions over bytes held in std::string / std::string_view (a string
 // is a byte buffer here; nothing assumes UTF-8). Thread-safe.
@@ -26,6 +26,11 @@ std::string Base64UrlEncode(std::string_view bytes);
 // accept both alphabets). Rejects whitespace, mixed garbage, bad padding and
 // non-zero trailing bits with InvalidArgument naming the offset.
 Result<std::string> Base64Decode(std::string_view text);
+
+// Percent-encoding (RFC 3986 §2.1, upper-case hex) of every byte except the
+// unreserved characters (ALPHA DIGIT - . _ ~) and those listed in `keep`
+// (e.g. "/" to leave path separators alone).
+std::string PercentEncode(std::string_view bytes, std::string_view keep = "");
 
 }  // namespace custody
 

@@ -70,5 +70,13 @@ TEST(EncodingTest, Base64RandomRoundTrip) {
   }
 }
 
+TEST(EncodingTest, PercentEncodeKeepsUnreservedAndListed) {
+  EXPECT_EQ(PercentEncode("aZ09-._~"), "aZ09-._~");
+  EXPECT_EQ(PercentEncode("@types/node"), "%40types%2Fnode");
+  EXPECT_EQ(PercentEncode("@types/node", "@/"), "@types/node");
+  EXPECT_EQ(PercentEncode("a b+\xff"), "a%20b%2B%FF");
+  EXPECT_EQ(PercentEncode(""), "");
+}
+
 }  // namespace
 }  // namespace custody

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "custody/encoding.h"
 #include "custody/hash.h"
 #include "custody/registry.h"
 
@@ -27,24 +28,7 @@ std::string Lower(std::string_view s) {
   return o;
 }
 
-// Percent-encodes everything but RFC 3986 unreserved characters and those
-// in `keep`.
-std::string Escape(std::string_view s, std::string_view keep) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string o;
-  for (unsigned char c : s) {
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~';
-    if (unreserved || keep.find(static_cast<char>(c)) != std::string_view::npos) {
-      o.push_back(static_cast<char>(c));
-    } else {
-      o.push_back('%');
-      o.push_back(kHex[c >> 4]);
-      o.push_back(kHex[c & 15]);
-    }
-  }
-  return o;
-}
+std::string Escape(std::string_view s, std::string_view keep) { return PercentEncode(s, keep); }
 
 // The Go module proxy protocol's case encoding: "!" + lower case.
 std::string GoEscape(std::string_view module) {

@@ -6,29 +6,14 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "custody/encoding.h"
 #include "custody/registry.h"
 
 namespace custody {
 namespace {
 
-// purl: percent-encode all but unreserved characters (and ':' the spec
-// allows unencoded in names).
-std::string PurlEscape(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string o;
-  for (unsigned char c : s) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                c == '_' || c == '~';
-    if (keep) {
-      o.push_back(static_cast<char>(c));
-    } else {
-      o.push_back('%');
-      o.push_back(kHex[c >> 4]);
-      o.push_back(kHex[c & 15]);
-    }
-  }
-  return o;
-}
+// purl components are percent-encoded (purl spec: RFC 3986 unreserved kept).
+std::string PurlEscape(std::string_view s) { return PercentEncode(s); }
 
 std::string Segments(std::string_view path) {
   std::string o;
