@@ -156,10 +156,21 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
     const Package& p = c.package;
     std::string where = p.file + ":" + std::to_string(p.line);
     std::string eco(EcosystemName(p.ecosystem));
+    bool online = a.online && client.Configured(p.ecosystem);
+    if (c.kind == DependencyChange::Kind::kNewVersion && online && p.pinned && !p.version.empty()) {
+      // A known package at a version the registry does not list.
+      CUSTODY_ASSIGN_OR_RETURN(RegistryAnswer ans, client.Lookup(p.ecosystem, p.name));
+      if (ans.exists && std::find(ans.versions.begin(), ans.versions.end(), p.version) == ans.versions.end()) {
+        out.push_back({"version-not-found", where, eco + " " + p.name + " has no version " + p.version,
+                       {{"kind", "version-not-found"}, {"ecosystem", eco}, {"name", p.name}, {"version", p.version},
+                        {"file", p.file}, {"line", p.line}},
+                       "block"});
+      }
+    }
     if (c.kind == DependencyChange::Kind::kNewPackage) {
       std::optional<bool> exists;
       std::vector<std::string> versions;
-      if (a.online && client.Configured(p.ecosystem)) {
+      if (online) {
         CUSTODY_ASSIGN_OR_RETURN(RegistryAnswer ans, client.Lookup(p.ecosystem, p.name));
         exists = ans.exists;
         versions = ans.versions;

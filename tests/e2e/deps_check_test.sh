@@ -71,4 +71,22 @@ expect_not_contains "$OUT" "flask-cors is a new dependency" "an allowed package"
 printf '[dependencies]\nnew = "review"\n' >.custody/policy.toml
 expect_exit 0 custody deps --diff HEAD --check
 expect_contains "$OUT" "requirements.txt:7: review: new-dependency: pypi pyyaml"
+# --- online: the registry answers (a local server), versions are checked --
+SRV="$WORK/srv"
+mkdir -p "$SRV/pypi/requests" "$SRV/pypi/flask" "$SRV/pypi/numpy" "$SRV/pypi/pyyaml" "$SRV/pypi/flask-cors"
+for n in requests flask numpy pyyaml flask-cors; do
+  printf '{"info":{"name":"%s"},"releases":{"1.0":[],"2.31.0":[],"3.0.0":[],"1.26.4":[],"6.0.1":[],"4.0.0":[]}}' "$n" >"$SRV/pypi/$n/json"
+done
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 -m http.server --bind 127.0.0.1 "$PORT" --directory "$SRV" >"$WORK/http.log" 2>&1 &
+track_pid $!
+for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+export CUSTODY_REGISTRY_URL_PYPI="http://127.0.0.1:$PORT/"
+printf '[dependencies]\nnew = "allow"\n' >.custody/policy.toml
+printf 'requests==2.31.0\nflask==3.0.0\nnumpy==1.26.9\nflask-cors==4.0.0\npyyaml==6.0.1\nnotonpypi==1.0\n' >requirements.txt
+git add -A && git commit -q -m "online"
+expect_exit 1 custody deps --diff HEAD --check --online
+expect_contains "$OUT" "requirements.txt:3: block: version-not-found: pypi numpy has no version 1.26.9"
+expect_contains "$OUT" "requirements.txt:6: block: not-found: pypi notonpypi does not exist in the registry"
+expect_not_contains "$OUT" "requests has no version" "a version the registry lists"
 echo "PASS deps_check"
