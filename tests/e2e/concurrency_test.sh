@@ -36,8 +36,16 @@ for ((p = 1; p <= PROCS; p++)); do
   pids+=($!)
   track_pid "$!"
 done
-# Opening the fifo for writing releases every reader at once.
-printf 'go\n%.0s' $(seq "$PROCS") >"$WORK/gate"
+# Opening the fifo for writing releases every reader at once. All lines go
+# in one write: with one write per line, a released reader that closes
+# the fifo before the next write can leave no reader, and the write then
+# dies of SIGPIPE (seen once on a loaded machine).
+open_gate() {
+  local lines
+  lines=$(printf 'go\n%.0s' $(seq "$PROCS"))
+  (trap '' PIPE; printf '%s\n' "$lines" >"$WORK/gate") || true
+}
+open_gate
 for pid in "${pids[@]}"; do wait "$pid"; done
 
 shopt -s nullglob
@@ -85,7 +93,7 @@ for ((p = 1; p <= PROCS; p++)); do
   pids+=($!)
   track_pid "$!"
 done
-printf 'go\n%.0s' $(seq "$PROCS") >"$WORK/gate"
+open_gate
 for pid in "${pids[@]}"; do wait "$pid"; done
 failures=("$WORK"/fail.*)
 if ((${#failures[@]} > 0)); then
