@@ -23,6 +23,13 @@ Digest Sha256(std::string_view data);
 Digest Sha256Concat(std::string_view a, std::string_view b);
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(std::string_view data);
+
+// FNV-1a-style 64-bit hash of `data` (ASCII letters folded to lower case
+// when `lower_ascii`): FNV-1a's xor-then-multiply by the 64-bit FNV prime,
+// from the offset basis 1469598103934665603 (not FNV's 14695981039346656037;
+// the name index format fixes this value). Not cryptographic: for hash
+// tables and fingerprints; stable across platforms.
+uint64_t Fnv1a64(std::string_view data, bool lower_ascii = false);
 // HMAC-SHA-256 of `data` under `key`.
 Digest HmacSha256(std::string_view key, std::string_view data);
 

@@ -76,4 +76,14 @@ Digest Sha256Hasher::Finish() {
   return d;
 }
 
+uint64_t Fnv1a64(std::string_view data, bool lower_ascii) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : data) {
+    if (lower_ascii && c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
 }  // namespace custody

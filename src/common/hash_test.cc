@@ -28,5 +28,12 @@ TEST(HashTest, HmacRfc4231) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(HashTest, Fnv1a64KnownValues) {
+  EXPECT_EQ(Fnv1a64(""), 1469598103934665603ull);  // the offset basis
+  EXPECT_EQ(Fnv1a64("a"), (1469598103934665603ull ^ 'a') * 1099511628211ull);
+  EXPECT_EQ(Fnv1a64("Lodash", true), Fnv1a64("lodash"));
+  EXPECT_NE(Fnv1a64("Lodash"), Fnv1a64("lodash"));
+}
+
 }  // namespace
 }  // namespace custody

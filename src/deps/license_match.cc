@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "custody/hash.h"
 #include "custody/license.h"
 #include "deps/license_data.h"
 
@@ -20,14 +21,7 @@ using deps_internal::AsciiLower;
 constexpr size_t kMaxQueryBytes = 2 << 20;  // longer input: the head is matched
 constexpr size_t kMinPartialShingles = 20;
 
-uint64_t HashWord(std::string_view w) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : w) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
+uint64_t HashWord(std::string_view w) { return Fnv1a64(w); }
 
 uint64_t Mix(uint64_t a, uint64_t b, uint64_t c) {
   uint64_t h = a * 0x9E3779B97F4A7C15ull;

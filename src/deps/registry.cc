@@ -11,6 +11,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "custody/hash.h"
+
 namespace custody {
 namespace {
 
@@ -18,17 +20,6 @@ namespace {
 constexpr char kMagic[8] = {'C', 'U', 'S', 'T', 'N', 'I', 'X', '1'};
 constexpr size_t kHeader = 40;
 constexpr size_t kMaxName = 1024;
-
-// FNV-1a, 64 bit: part of the file format, so it must not depend on the
-// standard library's std::hash.
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -131,10 +122,11 @@ Status NameIndex::Write(Ecosystem ecosystem, std::vector<std::string> names, con
     off += static_cast<uint32_t>(n.size());
   }
   PutU32(&out, off);
-  // Open addressing, linear probing; slot = name index + 1, 0 = empty.
+  // Open addressing, linear probing; slot = name index + 1, 0 = empty. The
+  // home slot is FNV-1a-64 of the name: part of the file format.
   std::vector<uint32_t> table(tsize, 0);
   for (size_t i = 0; i < names.size(); ++i) {
-    uint64_t s = Fnv1a(names[i]) & (tsize - 1);
+    uint64_t s = Fnv1a64(names[i]) & (tsize - 1);
     while (table[s] != 0) s = (s + 1) & (tsize - 1);
     table[s] = static_cast<uint32_t>(i + 1);
   }
@@ -220,7 +212,7 @@ bool NameIndex::Contains(std::string_view normalized) const {
   if (count_ == 0) return false;
   const uint32_t* table = offsets_ + count_ + 1;
   uint64_t mask = TableSize(count_) - 1;
-  for (uint64_t s = Fnv1a(normalized) & mask;; s = (s + 1) & mask) {
+  for (uint64_t s = Fnv1a64(normalized) & mask;; s = (s + 1) & mask) {
     uint32_t v = table[s];
     if (v == 0) return false;
     if (at(v - 1) == normalized) return true;

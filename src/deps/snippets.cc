@@ -17,16 +17,6 @@ constexpr size_t kMaxTokens = 4000000;
 constexpr int kMaxPostings = 200;  // a run found in more files than this is boilerplate
 constexpr const char* kFormat = "custody-corpus 1";
 
-uint64_t Fnv(std::string_view s, bool lower) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    if (lower && c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 bool IdentStart(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80; }
 bool IdentChar(unsigned char c) { return IdentStart(c) || (c >= '0' && c <= '9'); }
 
@@ -115,7 +105,7 @@ std::vector<SnippetToken> SnippetTokens(std::string_view text) {
       ++i;
     }
     SnippetToken t;
-    t.hash = Fnv(text.substr(start, i - start), lower);
+    t.hash = Fnv1a64(text.substr(start, i - start), lower);
     t.begin = static_cast<uint32_t>(start);
     t.end = static_cast<uint32_t>(i);
     t.line = start_line;
