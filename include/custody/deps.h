@@ -103,6 +103,9 @@ struct RangeDiff {
   std::string after_commit;   // 40 hex
   std::vector<std::string> files;  // changed manifest files, sorted
   std::vector<DependencyChange> changes;
+  // Every file the range changed (Repo::DiffCommit), for checks of the
+  // added code itself (imports).
+  std::vector<FileDiff> diffs;
 };
 
 // Compares the manifests of two commits of `repo`: `range` is "A..B" (A's

@@ -257,8 +257,7 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
   std::vector<std::string> py;
   LocalSources(root, &py, &ctx.own_modules);
   ctx.local_modules = LocalPythonModules(py);
-  CUSTODY_ASSIGN_OR_RETURN(std::vector<FileDiff> diffs, repo.DiffCommit(d.after_commit, d.before_commit));
-  for (const FileDiff& f : diffs) {
+  for (const FileDiff& f : d.diffs) {
     if (f.deleted || f.binary || !SourceLanguageForPath(f.path)) continue;
     std::vector<uint32_t> added;
     for (const auto& h : f.hunks) {

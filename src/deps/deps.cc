@@ -382,6 +382,7 @@ Result<RangeDiff> DiffRangeDependencies(Repo& repo, std::string_view range) {
   CUSTODY_ASSIGN_OR_RETURN(std::vector<Package> before, PackagesAt(repo, d.before_commit, read_files));
   CUSTODY_ASSIGN_OR_RETURN(std::vector<Package> after, PackagesAt(repo, d.after_commit, read_files));
   d.changes = DiffDependencies(before, after);
+  d.diffs = std::move(diffs);
   return d;
 }
 
