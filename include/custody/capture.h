@@ -147,8 +147,10 @@ struct HookInstallReport {
 
 // Installs hooks for `agents` (names from kHookAgents) in the project's
 // work tree (.claude/settings.json, .cursor/hooks.json, .codex/hooks.json,
-// .gemini/settings.json) and the git hooks post-commit and post-rewrite
-// (in core.hooksPath when set). JSON files are merged: the user's entries
+// .gemini/settings.json) and the git hooks pre-commit (custody check
+// --staged --hook), post-commit and post-rewrite, plus those of
+// `extra_git_hooks` ("pre-push": custody gate --pre-push), in
+// core.hooksPath when set. JSON files are merged: the user's entries
 // stay, in their order; custody's are appended; a rerun changes nothing.
 // An existing shell git hook keeps its content with custody's block inserted
 // after the #! line; a hook in another language is not touched
@@ -156,7 +158,8 @@ struct HookInstallReport {
 // <git common dir>/custody/hooks-manifest.json for UninstallAgentHooks.
 // `custody_command` is the command the hooks run ("custody").
 Result<HookInstallReport> InstallAgentHooks(Project& project, const std::vector<std::string>& agents,
-                                            const std::string& custody_command);
+                                            const std::string& custody_command,
+                                            const std::vector<std::string>& extra_git_hooks = {});
 
 // Removes what InstallAgentHooks added. A file custody created and nobody
 // changed is deleted; a file custody merged into is restored byte for byte

@@ -47,6 +47,7 @@ struct CommitInfo {
   int64_t author_time = 0;
   int64_t commit_time = 0;
   std::string message;  // the full raw message, trailers included
+  std::string tree;     // 40 hex id of the commit's tree
 };
 
 // One line of a diff: its 1-based number in the new file (added lines) or
@@ -261,6 +262,25 @@ class Repo {
   // `max_size` the content is not read: `out` is cleared and *too_large set.
   virtual Status ReadBlob(std::string_view blob_id, uint64_t max_size, std::string* out,
                           bool* too_large);
+
+  // ---- Governance support (check --staged, gate, deploy) ------------------
+  //
+  // Default implementations return Unavailable, so fakes need not provide
+  // them.
+
+  // The staged state as a commit object: writes the index as a tree and
+  // creates a commit of it (parent HEAD, none on an unborn branch) that no
+  // ref points at, so the staged change can be diffed, read and attributed
+  // like any commit before it exists. git gc removes it later. Returns the
+  // commit id (40 hex); its tree id equals that of the commit `git commit`
+  // will make from the same index. InvalidArgument for a bare repository
+  // or an index with conflicts.
+  virtual Result<std::string> CreateStagedCommit();
+  // True when `ancestor` is `commit` or one of its ancestors (both 40 hex).
+  virtual Result<bool> IsAncestor(const std::string& ancestor, const std::string& commit);
+  // The short name of the branch HEAD points at ("main"), or nullopt when
+  // HEAD is detached or unborn.
+  virtual Result<std::optional<std::string>> HeadBranch();
 
   // Whether `rel_path` (relative to the work tree, '/'-separated; a trailing
   // '/' names a directory) is ignored by .gitignore, .git/info/exclude and

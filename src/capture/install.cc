@@ -187,6 +187,25 @@ std::string GitHookBlock(const std::string& hook, const std::string& custody) {
          "  exec <\"$custody_in\"\n"
          "  rm -f \"$custody_in\"\n"
          "fi\n";
+  } else if (hook == "pre-commit") {
+    // Exit 1 only on a blocking finding in the staged AI lines; custody's
+    // own failures are warnings (check --hook exits 0), so a broken install
+    // never stops a commit — the gate reports the missing validation.
+    b += "if command -v " + custody + " >/dev/null 2>&1; then\n"
+         "  " + custody + " check --staged --hook </dev/null || exit 1\n"
+         "fi\n";
+  } else if (hook == "pre-push") {
+    // pre-push gets "<local ref> <local sha> <remote ref> <remote sha>" lines
+    // on stdin; the rest of the hook still reads them.
+    b += "custody_in=$(mktemp \"${TMPDIR:-/tmp}/custody-push.XXXXXX\") || custody_in=\n"
+         "if [ -n \"$custody_in\" ]; then\n"
+         "  cat >\"$custody_in\"\n"
+         "  if command -v " + custody + " >/dev/null 2>&1; then\n"
+         "    " + custody + " gate --pre-push \"$@\" <\"$custody_in\" || { rm -f \"$custody_in\"; exit 1; }\n"
+         "  fi\n"
+         "  exec <\"$custody_in\"\n"
+         "  rm -f \"$custody_in\"\n"
+         "fi\n";
   } else {
     b += "if command -v " + custody + " >/dev/null 2>&1; then\n"
          "  " + custody + " attribute --hook " + hook + " </dev/null || true\n"
@@ -293,7 +312,8 @@ class Installer {
     if (!IsShellScript(before)) {
       return Status::InvalidArgument(
           path, "is not a shell script; custody will not edit it (call `" + custody_ +
-                    " attribute --hook " + hook + (hook == "post-rewrite" ? " \"$1\"" : "") +
+                    (hook == "pre-commit" ? " check --staged --hook" : hook == "pre-push" ? " gate --pre-push" : " attribute --hook " + hook) +
+                    (hook == "post-rewrite" || hook == "pre-push" ? " \"$1\"" : "") +
                     "` from it yourself, with its failures ignored)");
     }
     CUSTODY_ASSIGN_OR_RETURN(uint32_t mode, env_.FileMode(path));
@@ -304,7 +324,8 @@ class Installer {
     return Write(path, &before, text, "git-hook", mode);
   }
 
-  Result<HookInstallReport> Install(const std::vector<std::string>& agents) {
+  Result<HookInstallReport> Install(const std::vector<std::string>& agents,
+                                    const std::vector<std::string>& extra_git_hooks) {
     CUSTODY_ASSIGN_OR_RETURN(manifest_, LoadManifest(env_, manifest_path_));
     for (const auto& name : agents) {
       const AgentSpec* spec = nullptr;
@@ -324,7 +345,12 @@ class Installer {
       }
     }
     CUSTODY_ASSIGN_OR_RETURN(std::string dir, HooksDir());
-    for (const char* hook : {"post-commit", "post-rewrite"}) {
+    std::vector<std::string> hooks = {"pre-commit", "post-commit", "post-rewrite"};
+    for (const std::string& h : extra_git_hooks) {
+      if (h != "pre-push") return Status::InvalidArgument("git hook", "\"" + h + "\" (allowed: pre-push)");
+      hooks.push_back(h);
+    }
+    for (const std::string& hook : hooks) {
       CUSTODY_RETURN_IF_ERROR(InstallGitHook(dir, hook));
     }
     manifest_.j["command"] = custody_;
@@ -425,9 +451,10 @@ class Installer {
 
 Result<HookInstallReport> InstallAgentHooks(Project& project,
                                             const std::vector<std::string>& agents,
-                                            const std::string& custody_command) {
+                                            const std::string& custody_command,
+                                            const std::vector<std::string>& extra_git_hooks) {
   Installer in(project, custody_command);
-  return in.Install(agents);
+  return in.Install(agents, extra_git_hooks);
 }
 
 Result<HookInstallReport> UninstallAgentHooks(Project& project) {

@@ -50,6 +50,13 @@ void RegisterDeps(CLI::App& app, Globals& g, Action& action);
 void RegisterPolicy(CLI::App& app, Globals& g, Action& action);
 void RegisterLicense(CLI::App& app, Globals& g, Action& action);
 void RegisterOsv(CLI::App& app, Globals& g, Action& action);
+// Governance verbs (cmd_check.cc, cmd_override.cc, cmd_review.cc,
+// cmd_gate.cc, cmd_deploy.cc).
+void RegisterCheck(CLI::App& app, Globals& g, Action& action);
+void RegisterOverride(CLI::App& app, Globals& g, Action& action);
+void RegisterReview(CLI::App& app, Globals& g, Action& action);
+void RegisterGate(CLI::App& app, Globals& g, Action& action);
+void RegisterDeploy(CLI::App& app, Globals& g, Action& action);
 
 // The directory commands run in (-C or the process's cwd).
 std::string WorkingDir(const Globals& g);

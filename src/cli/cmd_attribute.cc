@@ -8,6 +8,7 @@
 #include "cli/attribution_cli.h"
 #include "cli/cli.h"
 #include "custody/attribution.h"
+#include "custody/gate.h"
 #include "custody/interop.h"
 #include "custody/working_log.h"
 
@@ -89,6 +90,7 @@ class Attributor {
     if (existing.latest && AttributionContentDigest(*existing.latest) ==
                                AttributionContentDigest(out.attribution)) {
       out.state = "unchanged";
+      if (!dry_run) CUSTODY_RETURN_IF_ERROR(AttachCommitEvidence(p_, out.attribution.commit, out.attribution).status());
       return out;
     }
     if (dry_run) {
@@ -99,6 +101,9 @@ class Attributor {
     CUSTODY_ASSIGN_OR_RETURN(auto appended, p_.Record({MakeAttributionStatement(out.attribution)}));
     out.state = "recorded";
     out.entry = appended.at(0).id;
+    // The checkpoints behind the AI lines and a staged validation travel in
+    // the note too, so a fresh clone can check provenance (gate.h).
+    CUSTODY_RETURN_IF_ERROR(AttachCommitEvidence(p_, out.attribution.commit, out.attribution).status());
     return out;
   }
 

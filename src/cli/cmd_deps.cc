@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cli/cli.h"
+#include "custody/dep_check.h"
 #include "custody/deps.h"
 #include "custody/imports.h"
 #include "custody/osv.h"
@@ -105,39 +106,7 @@ struct DepFinding {
   std::string verdict;  // "block" or "review"
 };
 
-// The tree's own Python modules and Go module paths, for the import check.
-void LocalSources(const std::string& root, std::vector<std::string>* py, std::vector<std::string>* go_modules) {
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
-  for (size_t n = 0; !ec && it != end && n < 500000; it.increment(ec), ++n) {
-    std::string name = it->path().filename().string();
-    if (it->is_directory(ec)) {
-      if (name == ".git" || name == "node_modules" || name == "vendor" || name == ".venv" || name == "venv" ||
-          name == "__pycache__" || name == "site-packages") {
-        it.disable_recursion_pending();
-      }
-      continue;
-    }
-    std::string rel = fs::relative(it->path(), root, ec).generic_string();
-    if (name.size() > 3 && name.compare(name.size() - 3, 3, ".py") == 0) py->push_back(rel);
-    if (name == "go.mod") {
-      std::ifstream in(it->path());
-      std::string line;
-      while (std::getline(in, line)) {
-        if (line.rfind("module ", 0) == 0) {
-          std::string m = line.substr(7);
-          while (!m.empty() && (m.back() == ' ' || m.back() == '\r')) m.pop_back();
-          if (!m.empty() && m.front() == '"') m = m.substr(1, m.size() - 2);
-          go_modules->push_back(m);
-          break;
-        }
-      }
-    }
-  }
-}
-
-Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a, Repo& repo, const RangeDiff& d) {
-  std::vector<DepFinding> out;
+Result<std::vector<DepFinding>> CheckChanges(const DepsArgs& a, Repo& repo, const RangeDiff& d) {
   std::optional<Policy> loaded;
   if (!repo.workdir().empty()) {
     std::string path = repo.workdir() + "/.custody/policy.toml";
@@ -146,135 +115,14 @@ Result<std::vector<DepFinding>> CheckChanges(const Globals& g, const DepsArgs& a
       loaded = std::move(pol);
     }
   }
-  const Policy* policy = loaded ? &*loaded : nullptr;
-  // Existence: the registry (--online), else an imported name index.
-  std::map<Ecosystem, std::unique_ptr<NameIndex>> indexes;
-  std::string dir = DefaultRegistryDir();
-  RegistryClient client(RegistryConfigFromEnv());
-  std::map<Ecosystem, std::unique_ptr<MemoryNameSet>> popular;
-  for (const DependencyChange& c : d.changes) {
-    const Package& p = c.package;
-    std::string where = p.file + ":" + std::to_string(p.line);
-    std::string eco(EcosystemName(p.ecosystem));
-    bool online = a.online && client.Configured(p.ecosystem);
-    if (c.kind == DependencyChange::Kind::kNewVersion && online && p.pinned && !p.version.empty()) {
-      // A known package at a version the registry does not list.
-      CUSTODY_ASSIGN_OR_RETURN(RegistryAnswer ans, client.Lookup(p.ecosystem, p.name));
-      if (ans.exists && std::find(ans.versions.begin(), ans.versions.end(), p.version) == ans.versions.end()) {
-        out.push_back({"version-not-found", where, eco + " " + p.name + " has no version " + p.version,
-                       {{"kind", "version-not-found"}, {"ecosystem", eco}, {"name", p.name}, {"version", p.version},
-                        {"file", p.file}, {"line", p.line}},
-                       "block"});
-      }
-    }
-    if (c.kind == DependencyChange::Kind::kNewPackage) {
-      std::optional<bool> exists;
-      std::vector<std::string> versions;
-      if (online) {
-        CUSTODY_ASSIGN_OR_RETURN(RegistryAnswer ans, client.Lookup(p.ecosystem, p.name));
-        exists = ans.exists;
-        versions = ans.versions;
-      } else if (!dir.empty()) {
-        if (!indexes.count(p.ecosystem)) {
-          auto idx = NameIndex::Open(NameIndexPath(dir, p.ecosystem));
-          if (idx.ok()) {
-            indexes[p.ecosystem] = std::move(*idx);
-          } else if (idx.status().code() != Code::kNotFound) {
-            return idx.status();
-          } else {
-            indexes[p.ecosystem] = nullptr;
-          }
-        }
-        if (indexes[p.ecosystem]) exists = indexes[p.ecosystem]->Contains(NormalizePackageName(p.ecosystem, p.name));
-      }
-      if (exists && !*exists) {
-        out.push_back({"not-found", where,
-                       eco + " " + p.name + " does not exist in the " + (a.online ? "registry" : "name index") +
-                           " (a hallucinated package?)",
-                       {{"kind", "not-found"}, {"ecosystem", eco}, {"name", p.name}, {"file", p.file}, {"line", p.line}},
-                       "block"});
-      } else if (exists && a.online && p.pinned && !p.version.empty() &&
-                 std::find(versions.begin(), versions.end(), p.version) == versions.end()) {
-        out.push_back({"version-not-found", where, eco + " " + p.name + " has no version " + p.version,
-                       {{"kind", "version-not-found"}, {"ecosystem", eco}, {"name", p.name}, {"version", p.version},
-                        {"file", p.file}, {"line", p.line}},
-                       "block"});
-      }
-      auto& pop = popular[p.ecosystem];
-      if (!pop) pop = std::make_unique<MemoryNameSet>(p.ecosystem, ShippedPopularNames(p.ecosystem));
-      auto squats = TyposquatChecker(p.ecosystem, *pop).Check(p.name);
-      if (!squats.empty()) {
-        out.push_back({"typosquat", where,
-                       eco + " " + p.name + " looks like a typosquat of " + squats[0].intended + " (" +
-                           std::string(SquatTechniqueName(squats[0].technique)) + ")",
-                       {{"kind", "typosquat"}, {"ecosystem", eco}, {"name", p.name}, {"intended", squats[0].intended},
-                        {"technique", SquatTechniqueName(squats[0].technique)}, {"file", p.file}, {"line", p.line}},
-                       "review"});
-      }
-      // [dependencies] new: a package the policy does not list needs a
-      // review (or is refused) before it may come in.
-      if (policy != nullptr && policy->new_dependencies != NewDependencyAction::kAllow &&
-          !DependencyAllowed(*policy, p.ecosystem, p.name)) {
-        bool block = policy->new_dependencies == NewDependencyAction::kBlock;
-        out.push_back({"new-dependency", where,
-                       eco + " " + p.name + " is a new dependency not in [dependencies] allow (policy: new = " +
-                           (block ? "block" : "review") + ")",
-                       {{"kind", "new-dependency"}, {"ecosystem", eco}, {"name", p.name}, {"file", p.file},
-                        {"line", p.line}},
-                       block ? "block" : "review"});
-      }
-    }
-  }
-  // Vulnerabilities, when an OSV index has been imported.
-  std::string osv_path = DefaultOsvDbPath(Env::Default());
-  if (!osv_path.empty() && Env::Default()->FileExists(osv_path)) {
-    CUSTODY_ASSIGN_OR_RETURN(auto db, OsvDatabase::Load(Env::Default(), osv_path));
-    std::vector<Package> pkgs;
-    for (const auto& c : d.changes) pkgs.push_back(c.package);
-    CUSTODY_ASSIGN_OR_RETURN(std::vector<OsvFinding> vulns, db->Match(pkgs));
-    for (const OsvFinding& f : vulns) {
-      const Package& p = f.package;
-      std::string msg = std::string(EcosystemName(p.ecosystem)) + " " + p.name + " " + p.version + " is affected by " +
-                        f.id + (f.severity.empty() ? "" : " (" + f.severity + ")");
-      if (!f.fixed.empty()) msg += "; fixed in " + f.fixed[0];
-      // Critical and high advisories block; the rest (and unrated ones)
-      // need a review.
-      bool block = f.severity == "CRITICAL" || f.severity == "HIGH";
-      out.push_back({"vulnerable", p.file + ":" + std::to_string(p.line), msg,
-                     {{"kind", "vulnerable"}, {"ecosystem", EcosystemName(p.ecosystem)}, {"name", p.name},
-                      {"version", p.version}, {"id", f.id}, {"aliases", f.aliases}, {"severity", f.severity},
-                      {"fixed", f.fixed}, {"file", p.file}, {"line", p.line}},
-                     block ? "block" : "review"});
-    }
-  }
-  // Imports the change added that nothing declares. Declarations are read
-  // from the work tree (in CI, the checkout of the range's end).
-  std::string root = repo.workdir().empty() ? WorkingDir(g) : repo.workdir();
-  CUSTODY_ASSIGN_OR_RETURN(DependencyListing listing, ListTreeDependencies(Env::Default(), root));
-  ImportContext ctx;
-  ctx.declared = std::move(listing.packages);
-  for (const auto& c : d.changes) ctx.declared.push_back(c.package);
-  std::vector<std::string> py;
-  LocalSources(root, &py, &ctx.own_modules);
-  ctx.local_modules = LocalPythonModules(py);
-  for (const FileDiff& f : d.diffs) {
-    if (f.deleted || f.binary || !SourceLanguageForPath(f.path)) continue;
-    std::vector<uint32_t> added;
-    for (const auto& h : f.hunks) {
-      for (const auto& l : h.added) added.push_back(static_cast<uint32_t>(l.line));
-    }
-    if (added.empty()) continue;
-    std::sort(added.begin(), added.end());
-    CUSTODY_ASSIGN_OR_RETURN(std::string text, repo.ReadBlobAtCommit(d.after_commit, f.path));
-    for (const UndeclaredImport& u : FindUndeclaredImports(f.path, text, ctx, &added)) {
-      std::string eco(EcosystemName(u.ecosystem));
-      out.push_back({"undeclared-import", u.file + ":" + std::to_string(u.line),
-                     "import " + u.module + " needs " + eco + " package " + u.package +
-                         ", which no manifest declares",
-                     {{"kind", "undeclared-import"}, {"module", u.module}, {"ecosystem", eco}, {"package", u.package},
-                      {"file", u.file}, {"line", u.line}},
-                     "review"});
-    }
+  DependencyCheckOptions o;
+  o.env = Env::Default();
+  o.online = a.online;
+  o.policy = loaded ? &*loaded : nullptr;
+  CUSTODY_ASSIGN_OR_RETURN(DependencyCheckReport r, CheckDependencyChanges(repo, d, o));
+  std::vector<DepFinding> out;
+  for (DependencyFinding& f : r.findings) {
+    out.push_back({f.kind, f.file + ":" + std::to_string(f.line), f.message, std::move(f.detail), f.verdict});
   }
   return out;
 }
@@ -284,7 +132,7 @@ Result<ExitCode> RunDiff(const Globals& g, const DepsArgs& a) {
   CUSTODY_ASSIGN_OR_RETURN(RangeDiff d, DiffRangeDependencies(*repo, a.diff));
   std::vector<DepFinding> findings;
   if (a.check) {
-    CUSTODY_ASSIGN_OR_RETURN(findings, CheckChanges(g, a, *repo, d));
+    CUSTODY_ASSIGN_OR_RETURN(findings, CheckChanges(a, *repo, d));
   }
   if (a.fail_on != "block" && a.fail_on != "review") {
     return Status::InvalidArgument("--fail-on", "'" + a.fail_on + "' (allowed: block, review)");

@@ -29,12 +29,15 @@ void RegisterInit(CLI::App& app, Globals& g, Action& action) {
                 "Do not record the policy as a signed policy event (see custody policy adopt)");
   cmd->add_option("--agents", *agents,
                   "Also install hooks for these agents (comma-separated: claude,cursor,codex,\n"
-                  "gemini) and the git hooks post-commit and post-rewrite; existing hook\n"
-                  "configuration is merged into, never replaced");
+                  "gemini) and the git hooks pre-commit (custody check --staged), post-commit\n"
+                  "and post-rewrite; existing hook configuration is merged into, never replaced");
+  auto pre_push = std::make_shared<bool>(false);
+  cmd->add_flag("--pre-push", *pre_push,
+                "With --agents: also install a pre-push hook that runs custody gate on what is pushed");
   cmd->add_flag("--uninstall", *uninstall,
                 "Remove exactly the hooks --agents added (user hooks are left as they were)");
-  cmd->callback([&g, &action, opts, role, no_key, agents, uninstall, no_adopt] {
-    action = [&g, opts, role, no_key, agents, uninstall, no_adopt]() -> Result<ExitCode> {
+  cmd->callback([&g, &action, opts, role, no_key, agents, uninstall, no_adopt, pre_push] {
+    action = [&g, opts, role, no_key, agents, uninstall, no_adopt, pre_push]() -> Result<ExitCode> {
       auto print = [](const HookInstallReport& h) {
         for (const auto& c : h.created) Out("created  " + c);
         for (const auto& c : h.changed) Out("merged   " + c);
@@ -58,7 +61,9 @@ void RegisterInit(CLI::App& app, Globals& g, Action& action) {
         for (std::string a; std::getline(ss, a, ',');) {
           if (!a.empty()) list.push_back(a);
         }
-        CUSTODY_ASSIGN_OR_RETURN(HookInstallReport h, InstallAgentHooks(*project, list, "custody"));
+        CUSTODY_ASSIGN_OR_RETURN(HookInstallReport h, InstallAgentHooks(*project, list, "custody",
+                                                                            *pre_push ? std::vector<std::string>{"pre-push"}
+                                                                                      : std::vector<std::string>{}));
         print(h);
       }
       for (const auto& c : r.created) Out("created  " + c);

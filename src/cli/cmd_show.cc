@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli.h"
+#include "cli/governance_cli.h"
 #include "custody/dsse.h"
 #include "custody/hash.h"
 #include "custody/prompt_vault.h"
@@ -23,23 +24,161 @@ Result<StoredEntry> Resolve(Store& store, const std::string& id) {
   return store.FindEntry(id);
 }
 
+std::string J(const nlohmann::json& j) {
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_null()) return "-";
+  return j.dump();
+}
+
+// custody show COMMIT: the chain of custody of one commit.
+Result<ExitCode> ShowChain(const Globals& g, const std::string& rev, bool json, bool reveal) {
+  CUSTODY_ASSIGN_OR_RETURN(Governance gv, OpenGovernance(g));
+  Repo& repo = gv.project->repo();
+  CUSTODY_ASSIGN_OR_RETURN(std::string commit, repo.ResolveCommit(rev));
+  ChainInput ci;
+  ci.gate = {&repo, gv.store, &gv.policy, &gv.keyring, gv.project->env().NowUnixNanos()};
+  ci.commit = commit;
+  Store* store = gv.store;
+  ci.prompt_text = [store, reveal](const std::string& ref) -> std::optional<std::string> {
+    if (!reveal || store == nullptr || ref.empty()) return std::nullopt;
+    auto rec = store->GetPrompt(ref);
+    if (!rec.ok()) return std::nullopt;
+    auto text = OpenPrompt(*rec);
+    if (!text.ok()) return std::nullopt;
+    return *text;
+  };
+  CUSTODY_ASSIGN_OR_RETURN(nlohmann::json chain, BuildCommitChain(ci));
+  if (json) {
+    OutJson(chain);
+    return ExitCode::kOk;
+  }
+  const auto& c = chain["commit"];
+  Out("commit     " + J(c["id"]) + "  " + J(c["subject"]));
+  Out("author     " + J(c["author"]) + "  " + J(c["authored"]));
+  Out("risk       " + J(chain["risk_level"]));
+  if (chain["attribution"].is_null()) {
+    Out("attribution  none recorded");
+  } else {
+    const auto& l = chain["attribution"]["lines"];
+    Out("lines      ai " + J(l["ai"]) + ", ai-edited " + J(l["ai_edited"]) + ", ai-unverified " + J(l["ai_unverified"]) +
+        ", human " + J(l["human"]) + "  (" + J(chain["attribution"]["method"]) + ")");
+  }
+  Out("");
+  Out("generated");
+  if (chain["generated"].empty()) Out("  (no AI checkpoint)");
+  for (const auto& gen : chain["generated"]) {
+    Out("  checkpoint " + J(gen["checkpoint"]));
+    Out("    timestamp      " + J(gen["timestamp"]));
+    Out("    agent          " + J(gen["agent"]) + (gen.contains("agent_version") && !gen["agent_version"].is_null() ? " " + J(gen["agent_version"]) : ""));
+    Out("    model          " + J(gen["model"]));
+    Out("    model_version  " + J(gen["model_version"]));
+    const auto& pr = gen["prompt"];
+    if (pr.is_object()) {
+      Out("    prompt         " + (pr["text"].is_null() ? "(" + J(pr["storage"]) + ") sha256:" + J(pr["digest"]) : J(pr["text"])));
+    } else {
+      Out("    prompt         -");
+    }
+    std::string cons;
+    if (gen["constraints_applied"].is_array()) {
+      for (const auto& k : gen["constraints_applied"]) cons += (cons.empty() ? "" : "; ") + J(k);
+    }
+    Out("    constraints    " + (cons.empty() ? "-" : cons));
+    if (gen["constraint_files"].is_array()) {
+      for (const auto& k : gen["constraint_files"]) {
+        Out("      in force     " + J(k["path"]) + " sha256:" + J(k["digest"]["sha256"]));
+      }
+    }
+    const auto& dc = gen["developer_context"];
+    Out("    context        project " + J(dc["project"]) + ", risk " + J(dc["risk_level"]) + ", environment " +
+        (dc["environment"].is_object() ? J(dc["environment"]["kind"]) : "-"));
+    if (gen.contains("missing")) Out("    MISSING        " + J(gen["missing"]));
+  }
+  Out("");
+  Out("validated");
+  const auto& v = chain["validated"];
+  if (v.is_null()) {
+    Out("  (no validation: custody check " + commit.substr(0, 12) + ")");
+  } else {
+    Out("  validation_timestamp  " + J(v["validation_timestamp"]) + "  by " + J(v["validated_by"]));
+    Out("  validator_version     " + J(v["validator_version"]));
+    Out("  verdict               " + J(v["verdict"]) + (v["policy"]["current"].get<bool>() ? "" : "  (STALE policy)"));
+    auto checks = [&](const char* name, const nlohmann::json& list) {
+      std::string s;
+      for (const auto& k : list) {
+        s += (s.empty() ? "" : ", ") + J(k["check"]) + " " + J(k["status"]) + " (" + J(k["findings"]) + " finding(s))";
+      }
+      Out(std::string("  ") + name + std::string(22 - std::string(name).size(), ' ') + (s.empty() ? "-" : s));
+    };
+    checks("static_analysis", v["static_analysis"]);
+    checks("security_scan", v["security_scan"]["checks"]);
+    Out("    by severity " + v["security_scan"]["by_severity"].dump() + ", reviewed and approved " +
+        J(v["security_scan"]["reviewed_and_approved"]));
+    checks("dependency_audit", v["dependency_audit"]);
+    checks("compliance_checks", v["compliance_checks"]);
+    for (const auto& f : v["findings"]) {
+      std::string line = "  - " + J(f["verdict"]) + " " + J(f["category"]) + " " + J(f["path"]) + ":" + J(f["line"]) +
+                         " " + J(f["rule"]) + ": " + J(f["message"]);
+      if (!f["override"].is_null()) line += "  (overridden by " + J(f["override"]["by"]) + ": \"" + J(f["override"]["justification"]) + "\")";
+      Out(line);
+    }
+  }
+  Out("");
+  Out("reviewed");
+  if (chain["reviewed"].empty()) Out("  (no review)");
+  for (const auto& r : chain["reviewed"]) {
+    Out("  " + J(r["approval_status"]) + " by " + J(r["reviewer"]) + " (" + J(r["role"]) + ") at " + J(r["review_timestamp"]) +
+        (J(r["review_notes"]).empty() ? "" : ": " + J(r["review_notes"])));
+  }
+  Out("");
+  Out("deployed");
+  if (chain["deployed"].empty()) Out("  (not deployed)");
+  for (const auto& d : chain["deployed"]) {
+    Out("  " + J(d["deployment_environment"]) + " at " + J(d["deployment_timestamp"]) + ": commit " + J(d["commit_hash"]) +
+        ", branch " + J(d["branch"]) + ", by " + J(d["deployer"]) + (d["forced"].get<bool>() ? " FORCED: " + J(d["justification"]) : ""));
+  }
+  Out("");
+  Out(std::string("gate       ") + (chain["gate"]["passed"].get<bool>() ? "pass" : "FAIL"));
+  for (const auto& f : chain["gate"]["failures"]) Out("  " + J(f["reason"]) + ": " + J(f["message"]) + "  (resolve: " + J(f["resolve"]) + ")");
+  for (const auto& p : chain["problems"]) Out("problem    " + J(p));
+  return ExitCode::kOk;
+}
+
 }  // namespace
 
 void RegisterShow(CLI::App& app, Globals& g, Action& action) {
   auto* cmd = app.add_subcommand(
       "show",
       "Show one ledger entry: the decoded statement, who signed it, whether the signature\n"
-      "verifies against the trusted keys, and its inclusion proof in the signed log.");
+      "verifies against the trusted keys, and its inclusion proof in the signed log.\n"
+      "Given a commit instead (HEAD, a branch, a commit id, or --commit), show its whole chain\n"
+      "of custody: generation (model, model version, prompt, constraints), validation (each\n"
+      "check and result), review, deployment, and the gate's verdict.");
   auto id = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
   auto reveal = std::make_shared<bool>(false);
-  cmd->add_option("ID", *id, "Entry id (4+ hex digits) or #INDEX")->required();
+  cmd->add_option("ID", *id, "Entry id (4+ hex digits), #INDEX, or a commit")->required();
+  auto as_commit = std::make_shared<bool>(false);
+  cmd->add_flag("--commit", *as_commit, "ID names a commit: show its chain of custody");
   cmd->add_flag("--json", *json, "Print JSON");
   cmd->add_flag("--prompt", *reveal, "Also print the stored prompt text, when policy kept it");
-  cmd->callback([&g, &action, id, json, reveal] {
-    action = [&g, id, json, reveal]() -> Result<ExitCode> {
+  cmd->callback([&g, &action, id, json, reveal, as_commit] {
+    action = [&g, id, json, reveal, as_commit]() -> Result<ExitCode> {
+      if (*as_commit) return ShowChain(g, *id, *json, *reveal);
       CUSTODY_ASSIGN_OR_RETURN(auto project, OpenProject(g));
-      CUSTODY_ASSIGN_OR_RETURN(Store * store, project->GetStore());
+      // An entry id, or else a commit: ledger ids are 64 hex, so a short
+      // prefix may name both; then ask which.
+      bool is_index = !id->empty() && (*id)[0] == '#';
+      auto store_or = project->GetStore();
+      if (!is_index) {
+        bool commit = project->repo().ResolveCommit(*id).ok();
+        bool entry = store_or.ok() && (*store_or)->FindEntry(*id).ok();
+        if (commit && entry) {
+          return Status::InvalidArgument(*id, "names both a ledger entry and a commit (use --commit for the commit, "
+                                              "or more digits)");
+        }
+        if (commit) return ShowChain(g, *id, *json, *reveal);
+      }
+      CUSTODY_ASSIGN_OR_RETURN(Store * store, std::move(store_or));
       CUSTODY_ASSIGN_OR_RETURN(Ledger * ledger, project->GetLedger());
       CUSTODY_ASSIGN_OR_RETURN(StoredEntry e, Resolve(*store, *id));
       CUSTODY_ASSIGN_OR_RETURN(Keyring ring, project->LoadKeyring());

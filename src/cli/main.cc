@@ -125,6 +125,11 @@ int main(int argc, char** argv) {
   RegisterPolicy(app, g, action);
   RegisterLicense(app, g, action);
   RegisterOsv(app, g, action);
+  RegisterCheck(app, g, action);
+  RegisterOverride(app, g, action);
+  RegisterReview(app, g, action);
+  RegisterGate(app, g, action);
+  RegisterDeploy(app, g, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -574,6 +574,7 @@ class LibGit2Repo final : public Repo {
     }
     const char* msg = git_commit_message_raw(c.get());
     info.message = msg != nullptr ? msg : "";
+    info.tree = OidHex(git_commit_tree_id(c.get()));
     return info;
   }
 
@@ -1162,6 +1163,70 @@ class LibGit2Repo final : public Repo {
     return values;
   }
 
+  Result<std::string> CreateStagedCommit() override {
+    if (git_repository_is_bare(repo_.get())) {
+      return Status::InvalidArgument("index", "a bare repository has no staged changes");
+    }
+    git_index* raw_index = nullptr;
+    int rc = git_repository_index(&raw_index, repo_.get());
+    if (rc < 0) return GitStatus(rc, "index");
+    std::unique_ptr<git_index, void (*)(git_index*)> index(raw_index, git_index_free);
+    // Other processes (git add) may have changed the index since it was
+    // opened by libgit2's cache.
+    rc = git_index_read(index.get(), /*force=*/0);
+    if (rc < 0) return GitStatus(rc, "index");
+    if (git_index_has_conflicts(index.get())) {
+      return Status::InvalidArgument("index", "has unresolved merge conflicts");
+    }
+    git_oid tree_oid;
+    rc = git_index_write_tree(&tree_oid, index.get());
+    if (rc < 0) return GitStatus(rc, "index");
+    git_tree* raw_tree = nullptr;
+    rc = git_tree_lookup(&raw_tree, repo_.get(), &tree_oid);
+    if (rc < 0) return GitStatus(rc, "index tree");
+    Owned<git_tree> tree(raw_tree);
+    CUSTODY_ASSIGN_OR_RETURN(std::optional<std::string> head, HeadCommit());
+    Owned<git_commit> parent;
+    if (head) {
+      git_oid poid;
+      CUSTODY_RETURN_IF_ERROR(ParseCommitId(*head, &poid));
+      CUSTODY_ASSIGN_OR_RETURN(parent, LookupCommit(poid, *head));
+    }
+    CUSTODY_ASSIGN_OR_RETURN(GitIdentity id, DefaultIdentity());
+    git_signature* raw_sig = nullptr;
+    rc = git_signature_now(&raw_sig, id.name.c_str(), id.email.c_str());
+    if (rc < 0) return GitStatus(rc, "signature");
+    Owned<git_signature> sig(raw_sig);
+    const git_commit* parents[1] = {parent.get()};
+    git_oid commit_oid;
+    rc = git_commit_create(&commit_oid, repo_.get(), /*update_ref=*/nullptr, sig.get(), sig.get(),
+                           nullptr, "custody: staged changes (not a real commit)\n", tree.get(),
+                           parent ? 1 : 0, parent ? parents : nullptr);
+    if (rc < 0) return GitStatus(rc, "staged commit");
+    return OidHex(&commit_oid);
+  }
+
+  Result<bool> IsAncestor(const std::string& ancestor, const std::string& commit) override {
+    git_oid a, c;
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(ancestor, &a));
+    CUSTODY_RETURN_IF_ERROR(ParseCommitId(commit, &c));
+    if (git_oid_equal(&a, &c)) return true;
+    int rc = git_graph_descendant_of(repo_.get(), &c, &a);
+    if (rc < 0) return GitStatus(rc, commit);
+    return rc == 1;
+  }
+
+  Result<std::optional<std::string>> HeadBranch() override {
+    if (git_repository_head_detached(repo_.get()) == 1) return std::optional<std::string>();
+    git_reference* raw = nullptr;
+    int rc = git_repository_head(&raw, repo_.get());
+    if (rc == GIT_EUNBORNBRANCH || rc == GIT_ENOTFOUND) return std::optional<std::string>();
+    if (rc < 0) return GitStatus(rc, "HEAD");
+    Owned<git_reference> head(raw);
+    if (!git_reference_is_branch(head.get())) return std::optional<std::string>();
+    return std::optional<std::string>(git_reference_shorthand(head.get()));
+  }
+
   Owned<git_repository> repo_;
   Owned<git_odb> odb_;  // opened on first ReadBlob
 };
@@ -1177,6 +1242,15 @@ Status Repo::ForEachNewBlob(const std::function<Status(const BlobIntro&)>&) {
 }
 Status Repo::ReadBlob(std::string_view blob_id, uint64_t, std::string*, bool*) {
   return Status::Unavailable(std::string(blob_id), "this repository does not support blob reads");
+}
+Result<std::string> Repo::CreateStagedCommit() {
+  return Status::Unavailable("index", "this repository does not support staged commits");
+}
+Result<bool> Repo::IsAncestor(const std::string& ancestor, const std::string&) {
+  return Status::Unavailable(ancestor, "this repository does not support ancestry queries");
+}
+Result<std::optional<std::string>> Repo::HeadBranch() {
+  return Status::Unavailable("HEAD", "this repository does not support branch queries");
 }
 Result<bool> Repo::IsIgnored(std::string_view rel_path) {
   return Status::Unavailable(std::string(rel_path), "this repository does not support ignore rules");
