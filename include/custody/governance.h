@@ -1,5 +1,5 @@
 // The governance events: validation (custody check), override, review and
-// deployment. Each is a versioned in-toto predicate (docs/formats.md §9–12)
+// deployment. Each is a versioned in-toto predicate (docs/formats.md §15–18)
 // signed like every custody event; the structs below are their fields, and
 // Make*/Parse* convert between the two. Parsers ignore unknown fields (the
 // in-toto rule), check the fields they need and name the first bad one.

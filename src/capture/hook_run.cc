@@ -485,6 +485,16 @@ class Hook {
     }
     rec.constraint_files.push_back({".custody/policy.toml", policy.sha256});
     for (const auto& pat : policy.forbid_ai) rec.constraints.push_back("forbid_ai: " + pat);
+    // The named constraints that cover what was written are in force for
+    // this generation, in the policy's words.
+    for (const Constraint& c : policy.constraints) {
+      if (c.description.empty()) continue;
+      bool covers = false;
+      for (const auto& w : written) {
+        for (const std::string& g : c.paths) covers = covers || GlobMatch(g, w.path);
+      }
+      if (covers) rec.constraints.push_back(c.name + ": " + c.description);
+    }
     AddRulesFiles(rec);
     for (const auto& w : written) {
       auto content = env_->ReadFile(JoinPath(project_->paths().workdir, w.path));

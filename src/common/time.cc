@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "custody/time.h"
 
 #include <cctype>
@@ -117,7 +118,13 @@ Result<int64_t> ParseRfc3339(std::string_view s) {
   struct tm back;
   gmtime_r(&t, &back);
   if (back.tm_mday != day && sec != 60) return BadTime(s);
-  return (static_cast<int64_t>(t) - offset_secs) * kNanosPerSecond + nanos;
+  // Unix nanoseconds in an int64 end in April 2262 (and start in 1677);
+  // later years would wrap around into the past.
+  int64_t secs = static_cast<int64_t>(t) - offset_secs;
+  if (secs > INT64_MAX / kNanosPerSecond - 1 || secs < INT64_MIN / kNanosPerSecond + 1) {
+    return Status::InvalidArgument(s, "is outside the years 1678 to 2261");
+  }
+  return secs * kNanosPerSecond + nanos;
 }
 
 Result<int64_t> ParseSince(std::string_view text, int64_t now_unix_nanos) {

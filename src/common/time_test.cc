@@ -31,6 +31,16 @@ TEST(TimeTest, ParseRejectsNonsense) {
   EXPECT_FALSE(ParseRfc3339("2026-11-23T14:09:55").ok());  // zone required
 }
 
+TEST(TimeTest, ParseRefusesYearsBeyondInt64Nanos) {
+  // 2999 would wrap around into the past (an override "until 2999" that
+  // has already expired).
+  EXPECT_FALSE(ParseRfc3339("2999-01-01T00:00:00Z").ok());
+  EXPECT_FALSE(ParseRfc3339("1600-01-01T00:00:00Z").ok());
+  auto t = ParseRfc3339("2261-12-31T23:59:59Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_GT(*t, 0);
+}
+
 TEST(TimeTest, SinceDurations) {
   int64_t now = 10'000LL * 1'000'000'000;
   auto r = ParseSince("2h", now);

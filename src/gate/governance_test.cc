@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "custody/check.h"
+#include "custody/gate.h"
 #include "custody/predicates.h"
 
 namespace custody {
@@ -177,6 +178,67 @@ TEST(Governance, DeploymentRoundTrips) {
 TEST(Governance, FindingFingerprintSeparatesParts) {
   EXPECT_NE(FindingFingerprint({"ab", "c"}), FindingFingerprint({"a", "bc"}));
   EXPECT_EQ(FindingFingerprint({"x"}).size(), 64u);
+}
+
+TEST(Gate, CurrentValidationMatchesCommitOrItsStagedIndex) {
+  CommitInfo c;
+  c.id = kCommit;
+  c.tree = kTree;
+  c.parents = {std::string(40, '9')};
+  const std::string policy(64, 'c');
+  EvidenceItem item;
+  std::vector<std::pair<const EvidenceItem*, ValidationRecord>> vals;
+  ValidationRecord staged = SampleValidation();
+  staged.target = "staged";
+  staged.commit = std::string(40, '1');  // the temporary commit, not kept
+  staged.parent = std::string(40, '9');
+  staged.timestamp_unix_nanos = 10;
+  vals.push_back({&item, staged});
+  const ValidationRecord* stale = nullptr;
+  const ValidationRecord* v = CurrentValidation(vals, c, policy, &stale);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->target, "staged");
+  // Same tree on another parent (a rebase): the diff differs, so it does not count.
+  vals[0].second.parent = std::string(40, '8');
+  EXPECT_EQ(CurrentValidation(vals, c, policy, &stale), nullptr);
+  EXPECT_EQ(stale, nullptr);
+  // A validation of the commit under another policy is stale.
+  ValidationRecord old = SampleValidation();
+  old.policy_sha256 = std::string(64, 'd');
+  vals.push_back({&item, old});
+  EXPECT_EQ(CurrentValidation(vals, c, policy, &stale), nullptr);
+  ASSERT_NE(stale, nullptr);
+  EXPECT_EQ(stale->policy_sha256, std::string(64, 'd'));
+  // The newest current one wins.
+  ValidationRecord a = SampleValidation(), b = SampleValidation();
+  a.timestamp_unix_nanos = 100;
+  a.verdict = "block";
+  b.timestamp_unix_nanos = 200;
+  b.verdict = "pass";
+  vals.push_back({&item, a});
+  vals.push_back({&item, b});
+  v = CurrentValidation(vals, c, policy, &stale);
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->verdict, "pass");
+  EXPECT_EQ(stale, nullptr);
+}
+
+TEST(Gate, OverrideCountsOnlyForTheRolesAndUntilItExpires) {
+  EvidenceItem item;
+  TrustedKey k;
+  k.name = "rita";
+  k.role = Role::kReviewer;
+  item.signers.push_back(k);
+  OverrideRecord o;
+  o.fingerprint = kFp;
+  o.expires_unix_nanos = 1000;
+  EXPECT_TRUE(OverrideCounts(item, o, {Role::kReviewer}, 999));
+  EXPECT_FALSE(OverrideCounts(item, o, {Role::kReviewer}, 1000));
+  EXPECT_FALSE(OverrideCounts(item, o, {Role::kAuditor}, 1));
+  o.expires_unix_nanos = 0;  // never expires
+  EXPECT_TRUE(OverrideCounts(item, o, {Role::kReviewer}, int64_t{1} << 62));
+  item.signers[0].role = Role::kDeveloper;
+  EXPECT_FALSE(OverrideCounts(item, o, {Role::kReviewer}, 1));
 }
 
 }  // namespace
