@@ -187,8 +187,11 @@ Result<ExitCode> Run(const Globals& g, const DeployArgs& a) {
   std::cout << shown;
   Out(std::string(d.forced ? "FORCED deployment" : "deployed") + " " + commit.substr(0, 12) + " to " + d.environment +
       (d.branch.empty() ? "" : " (branch " + d.branch + ")") + " by " + d.deployer + ": ledger entry #" +
-      std::to_string(appended.at(0).index) + "; " + std::to_string(d.commits_checked) + " commit(s) since " +
-      (prev ? prev->commit.substr(0, 12) : std::string("the first commit")));
+      std::to_string(appended.at(0).index) + "; gate " + (d.gate_passed ? "passed" : "FAILED") + " on " +
+      std::to_string(d.commits_checked) + " commit(s), " +
+      (a.since.empty() && prev ? "those since the last deployment to " + d.environment
+       : a.since.empty()       ? std::string("those since custody was adopted")
+                               : "range " + range));
   if (d.forced) Out("justification: " + d.justification);
   return ExitCode::kOk;
 }

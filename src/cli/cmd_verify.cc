@@ -51,8 +51,23 @@ Status VerifyNotes(Project& project, const Keyring& ring, NotesTally& tally,
           continue;
         }
         ++tally.envelopes;
-        auto commits = IndexStatement(*st).commits;
-        if (std::find(commits.begin(), commits.end(), c) == commits.end()) {
+        StatementIndex ix = IndexStatement(*st);
+        const auto& commits = ix.commits;
+        // Evidence attached at commit time about no commit of its own: the
+        // checkpoints the attribution names, a validation of the staged index
+        // the commit was made from (same tree), an override of its findings.
+        bool attached = false;
+        if (commits.empty()) {
+          if (ix.kind == "generation" || ix.kind == "override") attached = true;
+          if (ix.kind == "validation") {
+            auto info = project.repo().GetCommit(c);
+            for (const auto& s : st->subject) {
+              auto t = s.digest.find("gitTree");
+              attached = attached || (info.ok() && t != s.digest.end() && t->second == info->tree);
+            }
+          }
+        }
+        if (!attached && std::find(commits.begin(), commits.end(), c) == commits.end()) {
           tally.carried.push_back(where + ": signed about " +
                                   (commits.empty() ? std::string("no commit")
                                                    : "commit " + commits[0].substr(0, 12)) +

@@ -119,8 +119,15 @@ EOF
 # The attribution statement is signed, in the ledger and in the commit's note.
 expect_exit 0 custody -C "$R" verify
 NOTE=$(git -C "$R" notes --ref=custody show "$C1")
-expect_eq "$(printf '%s\n' "$NOTE" | wc -l)" 1 "attribution envelopes in the note"
-PAYLOAD=$(printf '%s' "$NOTE" | "$PY" -c 'import json,sys,base64; print(base64.b64decode(json.load(sys.stdin)["payload"]).decode())')
+# Beside it travel the generation checkpoints its AI lines name (custody
+# gate checks provenance from a clone) and the pre-commit hook's validation.
+KINDS=$(printf '%s\n' "$NOTE" | "$PY" -c 'import json,sys,base64
+for l in sys.stdin: print(json.loads(base64.b64decode(json.loads(l)["payload"]))["predicateType"].split("/")[-2])' | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+expect_eq "$KINDS" " 1 attribution; 2 generation; 1 validation;" "envelopes in the note"
+PAYLOAD=$(printf '%s\n' "$NOTE" | "$PY" -c 'import json,sys,base64
+for l in sys.stdin:
+    p = base64.b64decode(json.loads(l)["payload"]).decode()
+    if "attestation/attribution/" in p: print(p)')
 expect_contains "$PAYLOAD" '"predicateType":"https://custody.dev/attestation/attribution/v0.1"' "predicate type"
 expect_contains "$PAYLOAD" '"gitCommit":"'"$C1"'"' "subject"
 expect_contains "$PAYLOAD" '"counts":{"ai":8,"aiEdited":1,"aiUnverified":0,"blank":4,"human":2}' "totals"
