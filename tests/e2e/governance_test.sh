@@ -195,7 +195,20 @@ git notes --ref custody add -f -F "$WORK/note" "$C1"
 expect_contains "$(gate_json "$C1~1..$C1")" "signature" "tampered review"
 expect_exit 1 custody gate "$C1~1..$C1" --format sarif
 expect_contains "$OUT" '"ruleId": "custody/gate/signature"'
+# Resolved by putting the signed note back.
 cd "$R"
+git push -q -f "$CL" refs/notes/custody:refs/notes/custody
+expect_eq "$(cd "$CL" && gate_json "$C1~1..$C1")" "pass" "the note restored"
+
+# --- nothing runs on a half-read policy --------------------------------------------
+cp .custody/policy.toml "$WORK/policy.good"
+printf '\n[checks.high]\nsecrets = "warn"\n' >>.custody/policy.toml
+BEFORE=$(entry_count "$R")
+expect_exit 3 custody check HEAD
+expect_match "$ERR" 'policy\.toml:[0-9]+:[0-9]+: .*allowed: report, review, block' "file:line and the allowed values"
+expect_exit 3 custody gate HEAD~1..HEAD
+expect_eq "$(entry_count "$R")" "$BEFORE" "entries after a refused check"
+cp "$WORK/policy.good" .custody/policy.toml
 
 # --- deployment: refused, forced, recorded; the chain -----------------------------
 hook UserPromptSubmit '{"prompt":"log the reset"}'
