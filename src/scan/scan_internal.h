@@ -3,9 +3,14 @@
 #ifndef CUSTODY_SCAN_SCAN_INTERNAL_H_
 #define CUSTODY_SCAN_SCAN_INTERNAL_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace custody {
+struct RuleSet;
+}
 
 namespace custody::scan_internal {
 
@@ -25,6 +30,12 @@ std::string HostOf(std::string_view url_or_host);
 std::string CodeEvidence(std::string_view match);
 // 64 hex: SHA-256 over rule id, path and secret, NUL-separated.
 std::string Fingerprint(std::string_view rule_id, std::string_view path, std::string_view secret);
+
+// The rule set in the binary form of the rule-set cache (rule_cache.cc),
+// and back: ParseRuleSet is false (and leaves `*set` alone) for anything
+// SerializeRuleSet did not write.
+std::string SerializeRuleSet(const RuleSet& set);
+bool ParseRuleSet(std::string_view data, RuleSet* set);
 
 }  // namespace custody::scan_internal
 
