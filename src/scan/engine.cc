@@ -206,8 +206,7 @@ struct Scanner::Impl {
   // per set of languages a file can be, so a file is scanned against the
   // common database plus only its own language's rules: scanning every file
   // against every language's rules cost ~40 % of the throughput.
-  std::vector<std::unique_ptr<RE2>> lang_res;  // KnownLanguages() order
-  uint32_t class_langs = 0;                    // union of the rules' lang_masks
+  uint32_t class_langs = 0;  // union of the rules' lang_masks (scan_internal::LanguageMask)
   struct ClassDb {
     hs_database_t* db = nullptr;
     std::vector<uint32_t> re2_full;  // members, when the class would not compile
@@ -247,6 +246,9 @@ class SessionImpl final : public ScanSession {
   std::string lower_buf;
   // Databases `scratch` has been sized for besides the common one.
   std::vector<const hs_database_t*> scratch_dbs;
+  // The language classes this session has scanned (entries of
+  // Impl::class_dbs, which never move or change once inserted).
+  std::vector<std::pair<uint32_t, const Scanner::Impl::ClassDb*>> class_dbs;
 };
 
 struct HsContext {
@@ -812,12 +814,6 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
   for (const CompiledRule& c : impl->compiled) {
     if (c.in_hs) impl->class_langs |= c.lang_mask;
   }
-  if (impl->class_langs != 0) {
-    std::string err;
-    for (const auto& lang : scan_internal::KnownLanguages()) {
-      impl->lang_res.push_back(MakeRe2(scan_internal::LanguagePathRegex(lang), limits, false, &err));
-    }
-  }
   return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
 }
 
@@ -863,15 +859,19 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   };
   if (impl.db != nullptr && !data.empty()) CUSTODY_RETURN_IF_ERROR(run_hs(impl.db));
   if (impl.class_langs != 0 && !data.empty()) {
-    uint32_t mask = 0;
-    for (size_t k = 0; k < impl.lang_res.size(); ++k) {
-      if ((impl.class_langs >> k & 1u) != 0 && impl.lang_res[k] != nullptr &&
-          RE2::PartialMatch(path, *impl.lang_res[k])) {
-        mask |= 1u << k;
-      }
-    }
+    uint32_t mask = scan_internal::LanguageMask(path) & impl.class_langs;
     if (mask != 0) {
-      const Impl::ClassDb& cdb = ClassDbFor(impl, mask);
+      // The session remembers the classes it has met, so the shared map
+      // (and its mutex) is consulted once per class and thread, not per file.
+      const Impl::ClassDb* found = nullptr;
+      for (const auto& [m, db] : s.class_dbs) {
+        if (m == mask) found = db;
+      }
+      if (found == nullptr) {
+        found = &ClassDbFor(impl, mask);
+        s.class_dbs.emplace_back(mask, found);
+      }
+      const Impl::ClassDb& cdb = *found;
       if (cdb.db != nullptr) {
         if (std::find(s.scratch_dbs.begin(), s.scratch_dbs.end(), cdb.db) == s.scratch_dbs.end()) {
           // One scratch serves every database once sized for each.
