@@ -150,19 +150,14 @@ bool GetAllows(Reader& r, std::vector<ScanAllowlist>* v) {
   return r.ok();
 }
 
-// The digest behind the cache file's name and key: the packs, and the
-// sizes of the types written (a new field changes them, and with them the
-// key, before anyone forgets to write it here).
+// The digest behind the cache file's name and key: the packs (digested
+// at build time), and the sizes of the types written (a new field changes
+// them, and with them the key, before anyone forgets to write it here).
 std::string DefaultRulesKey() {
   std::string in = "custody-rules-cache-v1\n";
   in += std::to_string(sizeof(ScanRule)) + " " + std::to_string(sizeof(ScanAllowlist)) + " " +
         std::to_string(sizeof(RuleExample)) + " " + std::to_string(sizeof(RuleSet)) + "\n";
-  for (size_t i = 0; i < scan_internal::kEmbeddedPackCount; ++i) {
-    const auto& p = scan_internal::kEmbeddedPacks[i];
-    std::string_view name(p.name), text(p.text);
-    in += std::to_string(name.size()) + ":" + std::string(name) + std::to_string(text.size()) + ":";
-    in += text;
-  }
+  in += scan_internal::kEmbeddedPacksDigest;
   return Sha256Hex(in);
 }
 
