@@ -45,7 +45,7 @@ struct CompiledAllow {
 // short scan. Never changes once built.
 struct RuleRegexes {
   std::unique_ptr<RE2> re;  // null for path-only rules
-  std::vector<std::unique_ptr<RE2>> paths;  // `paths`, then one per language
+  std::vector<std::unique_ptr<RE2>> paths;  // `paths` (languages: CompiledRule::path_langs)
   std::vector<CompiledAllow> allows;
 };
 
@@ -66,6 +66,11 @@ struct CompiledRule {
   // to files of those languages; 0 for rules any file may need. Such rules
   // live in per-language databases, not the common one.
   uint32_t lang_mask = 0;
+  // Every language of the rule, in the same bits: the rule applies to a file
+  // whose scan_internal::LanguageMask shares one (or that one of its `paths`
+  // matches). The mask answers what the languages' path regexes would, so
+  // they are never compiled.
+  uint32_t path_langs = 0;
 };
 
 std::unique_ptr<RE2> MakeRe2(const std::string& pattern, const ScanLimits& limits, bool multiline,
@@ -152,9 +157,9 @@ Status BuildRegexes(const ScanRule& r, const ScanLimits& limits, RuleRegexes* ou
     out->paths.push_back(std::move(re));
   }
   for (const auto& lang : r.languages) {
-    std::string re = scan_internal::LanguagePathRegex(lang);
-    if (re.empty()) return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
-    out->paths.push_back(MakeRe2(re, limits, false, &err));
+    if (scan_internal::LanguagePathRegex(lang).empty()) {
+      return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
+    }
   }
   for (const auto& a : r.allowlists) {
     CompiledAllow ca;
@@ -679,11 +684,11 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
       if (scan_internal::LanguagePathRegex(lang).empty()) {
         return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
       }
-      if (r.paths.empty() && !r.regex.empty()) {
-        const auto& langs = scan_internal::KnownLanguages();
-        auto at = std::find(langs.begin(), langs.end(), scan_internal::Lower(lang));
-        c.lang_mask |= 1u << static_cast<unsigned>(at - langs.begin());
-      }
+      const auto& langs = scan_internal::KnownLanguages();
+      auto at = std::find(langs.begin(), langs.end(), scan_internal::Lower(lang));
+      uint32_t bit = 1u << static_cast<unsigned>(at - langs.begin());
+      c.path_langs |= bit;
+      if (r.paths.empty() && !r.regex.empty()) c.lang_mask |= bit;
     }
     for (const auto& g : impl->global_allows) {
       const auto& targets = g.spec->target_rules;
@@ -850,6 +855,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   s.newlines_built = false;
 
   HsContext ctx{&s, &impl};
+  const uint32_t file_langs = scan_internal::LanguageMask(path);
   auto run_hs = [&](const hs_database_t* db) -> Status {
     hs_error_t rc = hs_scan(db, data.data(), static_cast<unsigned>(data.size()), 0, s.scratch, OnHit, &ctx);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
@@ -859,7 +865,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   };
   if (impl.db != nullptr && !data.empty()) CUSTODY_RETURN_IF_ERROR(run_hs(impl.db));
   if (impl.class_langs != 0 && !data.empty()) {
-    uint32_t mask = scan_internal::LanguageMask(path) & impl.class_langs;
+    uint32_t mask = file_langs & impl.class_langs;
     if (mask != 0) {
       // The session remembers the classes it has met, so the shared map
       // (and its mutex) is consulted once per class and thread, not per file.
@@ -895,8 +901,9 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
 
   size_t first_new = out->size();
   std::string path_s(path);
-  auto applies = [&](const RuleRegexes& rx) {
-    if (rx.paths.empty()) return true;
+  auto applies = [&](const CompiledRule& c, const RuleRegexes& rx) {
+    if (rx.paths.empty() && c.path_langs == 0) return true;
+    if ((c.path_langs & file_langs) != 0) return true;
     for (const auto& re : rx.paths) {
       if (RE2::PartialMatch(path_s, *re)) return true;
     }
@@ -969,7 +976,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
     if (ranges.empty()) continue;
     const RuleRegexes* rx = Ready(c, limits);
     if (rx == nullptr) return Status::Internal(std::string(path), c.lazy_error);
-    if (!applies(*rx)) continue;
+    if (!applies(c, *rx)) continue;
     std::sort(ranges.begin(), ranges.end());
     size_t found = 0;
     uint64_t next_from = 0;  // never report overlapping matches of one rule
@@ -1015,7 +1022,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
     const CompiledRule& c = impl.compiled[ri];
     const RuleRegexes* rx = Ready(c, limits);
     if (rx == nullptr) return Status::Internal(std::string(path), c.lazy_error);
-    if (applies(*rx)) emit(c, *rx, 0, 0, path_s);
+    if (applies(c, *rx)) emit(c, *rx, 0, 0, path_s);
   }
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(first_new), out->end(),
             [](const Finding& a, const Finding& b) {
