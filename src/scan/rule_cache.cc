@@ -3,9 +3,11 @@
 //
 // File: "custody-rules 1\n", the key, '\n', then the rule set in a plain
 // binary form (little-endian u32 lengths and counts, strings as length +
-// bytes). The key is a digest of the embedded packs' text and of the layout
-// of the rule types, so a changed pack or a changed ScanRule never reads
-// an old file. Anything that does not parse back exactly is "not cached".
+// bytes). The key is a digest of the embedded packs' text, of the sources
+// of their loader (both digested at build time, embed_rules.cmake) and of
+// the layout of the rule types, so a changed pack, loader or ScanRule never
+// reads an old file. Anything that does not parse back exactly is "not
+// cached".
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
