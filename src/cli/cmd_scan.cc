@@ -77,7 +77,8 @@ Result<RuleSet> BuildRules(const Globals& g, const ScanArgs& a) {
   RuleSet set;
   if (!a.no_default_rules) {
     // Parsed once per pack digest, then read from the scan cache.
-    CUSTODY_ASSIGN_OR_RETURN(set, DefaultRuleSet(a.no_cache ? std::string() : DefaultScanCacheDir()));
+    CUSTODY_ASSIGN_OR_RETURN(set,
+                             DefaultRuleSet(a.no_cache ? std::string() : DefaultScanCacheDir()));
   }
   std::vector<std::string> defaults = DefaultRulePackNames();
   for (const auto& r : a.rules) {

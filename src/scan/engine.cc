@@ -5,10 +5,9 @@
 // the callback only appends a hit to its rule's window list (merging
 // neighbours), line numbers are computed only once a match is confirmed,
 // and RE2 only ever looks at windows around hits.
+#include <fcntl.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,7 +43,7 @@ struct CompiledAllow {
 // compiling every rule's regexes up front was close to half the CPU of a
 // short scan. Never changes once built.
 struct RuleRegexes {
-  std::unique_ptr<RE2> re;  // null for path-only rules
+  std::unique_ptr<RE2> re;                  // null for path-only rules
   std::vector<std::unique_ptr<RE2>> paths;  // `paths` (languages: CompiledRule::path_langs)
   std::vector<CompiledAllow> allows;
 };
@@ -182,7 +181,8 @@ const RuleRegexes* Ready(const CompiledRule& c, const ScanLimits& limits) {
     if (!s.ok()) {
       c.lazy_error = s.ToString();
     } else if (groups != c.groups) {
-      c.lazy_error = RuleWhere(*c.rule) + ": the cache disagrees with the regex (run with --no-cache)";
+      c.lazy_error =
+          RuleWhere(*c.rule) + ": the cache disagrees with the regex (run with --no-cache)";
     } else {
       c.res = std::move(res);
     }
@@ -484,7 +484,8 @@ bool LoadCache(Scanner::Impl* impl, const std::string& key) {
     }
     std::vector<CompileNote> notes;
     for (const auto& n : h.at("notes")) {
-      notes.push_back({n.at(0).get<std::string>(), n.at(1).get<std::string>(), n.at(2).get<std::string>()});
+      notes.push_back(
+          {n.at(0).get<std::string>(), n.at(1).get<std::string>(), n.at(2).get<std::string>()});
     }
     hs_database_t* hdb = nullptr;
     if (!db.empty() && hs_deserialize_database(db.data(), db.size(), &hdb) != HS_SUCCESS) return false;
@@ -995,7 +996,8 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
       hi = LineEnd(data, hi, kContext);
       size_t pos = lo;
       while (pos <= hi && found < limits.max_findings_per_rule) {
-        if (!rx->re->Match(data, pos, hi, RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+        if (!rx->re->Match(data, pos, hi, RE2::UNANCHORED, groups.data(),
+                           static_cast<int>(groups.size()))) {
           break;
         }
         uint64_t ms = static_cast<uint64_t>(groups[0].data() - data.data());

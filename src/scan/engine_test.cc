@@ -329,13 +329,15 @@ TEST(ScanEngineTest, BadRegexFailsWithACache) {
   set.rules[0].regex = "(unclosed";
   auto bad = Scanner::Compile(set, o);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("invalid regex"), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("invalid regex"), std::string::npos)
+      << bad.status().ToString();
   set = TestRules();
   set.rules[0].allowlists.emplace_back();
   set.rules[0].allowlists.back().regexes.push_back("[z-a]");
   bad = Scanner::Compile(set, o);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("allowlist regex"), std::string::npos) << bad.status().ToString();
+  EXPECT_NE(bad.status().message().find("allowlist regex"), std::string::npos)
+      << bad.status().ToString();
 }
 
 }  // namespace

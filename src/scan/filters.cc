@@ -61,8 +61,8 @@ uint32_t LanguageMask(std::string_view path) {
   auto base_in = [&](std::initializer_list<std::string_view> l) {
     return std::find(l.begin(), l.end(), base) != l.end();
   };
-  bool php = ext_in({"php", "phtml"}) ||
-             (has_ext && ext.size() == 4 && ext.substr(0, 3) == "php" && ext[3] >= '0' && ext[3] <= '9');
+  bool php = ext_in({"php", "phtml"}) || (has_ext && ext.size() == 4 && ext.substr(0, 3) == "php" &&
+                                          ext[3] >= '0' && ext[3] <= '9');
   // KnownLanguages() order.
   const bool is[] = {
       ext_in({"py", "pyw"}),
@@ -75,7 +75,8 @@ uint32_t LanguageMask(std::string_view path) {
       php,
       ext_in({"c", "h"}),
       ext_in({"cc", "cpp", "cxx", "c++", "hh", "hpp", "hxx", "h", "ipp", "inl"}),
-      ext_in({"sh", "bash", "zsh", "ksh"}) || base_in({"install", "configure", "postinst", "preinst"}),
+      ext_in({"sh", "bash", "zsh", "ksh"}) ||
+          base_in({"install", "configure", "postinst", "preinst"}),
       ext_in({"rs"}),
       ext_in({"kt", "kts"}),
   };

@@ -14,11 +14,14 @@ namespace {
 // LanguageMask must say exactly what the language path regexes say.
 TEST(ScanFiltersTest, LanguageMaskAgreesWithTheRegexes) {
   std::vector<std::string> names = {
-      "py", "pyw", "js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts", "java", "go", "cs",
-      "rb", "rake", "gemspec", "php", "php5", "php0", "php9", "phpx", "php55", "phtml", "c", "h",
-      "cc", "cpp", "cxx", "c++", "hh", "hpp", "hxx", "ipp", "inl", "sh", "bash", "zsh", "ksh",
-      "rs", "kt", "kts", "PY", "Py", "C", "H", "JS", "txt", "", "p", "pyc", "jss", "c+", "java~",
-      "Gemfile", "Rakefile", "install", "configure", "postinst", "preinst", "gemfile", "Makefile"};
+      "py",        "pyw",      "js",      "mjs",     "cjs",     "jsx",     "ts",       "tsx",
+      "mts",       "cts",      "java",    "go",      "cs",      "rb",      "rake",     "gemspec",
+      "php",       "php5",     "php0",    "php9",    "phpx",    "php55",   "phtml",    "c",
+      "h",         "cc",       "cpp",     "cxx",     "c++",     "hh",      "hpp",      "hxx",
+      "ipp",       "inl",      "sh",      "bash",    "zsh",     "ksh",     "rs",       "kt",
+      "kts",       "PY",       "Py",      "C",       "H",       "JS",      "txt",      "",
+      "p",         "pyc",      "jss",     "c+",      "java~",   "Gemfile", "Rakefile", "install",
+      "configure", "postinst", "preinst", "gemfile", "Makefile"};
   std::vector<std::string> paths;
   for (const auto& n : names) {
     for (const char* form : {"%", "a.%", "dir/a.%", "a.b.%", "dir.x/%", "%.txt", "x%", ".%",

@@ -127,7 +127,8 @@ class Progress {
  private:
   using Clock = std::chrono::steady_clock;
   int64_t Interval() const {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(o_.progress_interval_ms))
+    return std::chrono::duration_cast<Clock::duration>(
+               std::chrono::milliseconds(o_.progress_interval_ms))
         .count();
   }
   const ScanRunOptions& o_;
