@@ -59,6 +59,8 @@ struct ScanAllowlist {
   bool condition_and = false;
   // Global allowlists only: the rule ids it is limited to (empty: all).
   std::vector<std::string> target_rules;
+
+  friend bool operator==(const ScanAllowlist&, const ScanAllowlist&) = default;
 };
 
 // One positive or negative example of a rule, run by the rule tests.
@@ -66,6 +68,8 @@ struct RuleExample {
   std::string text;
   std::string path = "example.txt";
   bool match = true;
+
+  friend bool operator==(const RuleExample&, const RuleExample&) = default;
 };
 
 struct ScanRule {
@@ -90,6 +94,8 @@ struct ScanRule {
   std::vector<ScanAllowlist> allowlists;
   std::vector<RuleExample> examples;
   std::string origin;  // "FILE:LINE" of the rule's table, for messages
+
+  friend bool operator==(const ScanRule&, const ScanRule&) = default;
 };
 
 struct RuleSet {
@@ -134,6 +140,12 @@ Status LoadRulesPath(const std::string& path, RuleSet* set);
 // The rule packs of `rules/` compiled into the binary (empty when the build
 // had none), and their file names.
 Result<RuleSet> DefaultRuleSet();
+// The same rule set, parsed once and then kept in `cache_dir` (as
+// ScanOptions::cache_dir; "" caches nothing) under a digest of the packs:
+// later calls read it back instead of parsing the TOML again. A missing,
+// stale or damaged cache file is ignored and written anew (best effort: a
+// cache that cannot be written is not an error).
+Result<RuleSet> DefaultRuleSet(const std::string& cache_dir);
 std::vector<std::string> DefaultRulePackNames();
 
 // A finding. `evidence` never holds a secret in clear: for secret rules it is

@@ -76,7 +76,9 @@ Status WriteText(const std::string& path, const std::string& text) {
 Result<RuleSet> BuildRules(const Globals& g, const ScanArgs& a) {
   RuleSet set;
   if (!a.no_default_rules) {
-    CUSTODY_ASSIGN_OR_RETURN(set, DefaultRuleSet());
+    // Parsed once per pack digest, then read from the scan cache.
+    CUSTODY_ASSIGN_OR_RETURN(set,
+                             DefaultRuleSet(a.no_cache ? std::string() : DefaultScanCacheDir()));
   }
   std::vector<std::string> defaults = DefaultRulePackNames();
   for (const auto& r : a.rules) {

@@ -13,6 +13,10 @@ struct EmbeddedPack {
 // kEmbeddedPackCount entries, then a {nullptr, nullptr} sentinel.
 extern const EmbeddedPack kEmbeddedPacks[];
 extern const size_t kEmbeddedPackCount;
+// SHA-256 (hex) of the packs' names and text and of the sources of their
+// loader, computed at build time: the key of the parsed rule-set cache,
+// without hashing the packs every run.
+extern const char kEmbeddedPacksDigest[];
 
 }  // namespace custody::scan_internal
 

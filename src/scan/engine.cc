@@ -5,10 +5,14 @@
 // the callback only appends a hit to its rule's window list (merging
 // neighbours), line numbers are computed only once a match is confirmed,
 // and RE2 only ever looks at windows around hits.
+#include <fcntl.h>
 #include <hs/hs.h>
 #include <re2/re2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -17,7 +21,6 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 #include <unordered_map>
 
 #include "custody/hash.h"
@@ -35,12 +38,25 @@ struct CompiledAllow {
   std::vector<std::unique_ptr<RE2>> paths;
 };
 
+// The RE2 side of a rule. Built on the rule's first use in a scan (see
+// Ready): a run sees hits of only a few of the hundreds of rules, and
+// compiling every rule's regexes up front was close to half the CPU of a
+// short scan. Never changes once built.
+struct RuleRegexes {
+  std::unique_ptr<RE2> re;                  // null for path-only rules
+  std::vector<std::unique_ptr<RE2>> paths;  // `paths` (languages: CompiledRule::path_langs)
+  std::vector<CompiledAllow> allows;
+};
+
 struct CompiledRule {
   const ScanRule* rule = nullptr;
-  std::unique_ptr<RE2> re;  // null for path-only rules
   int secret_group = 0;
-  std::vector<std::unique_ptr<RE2>> paths;
-  std::vector<CompiledAllow> allows;
+  int groups = 0;  // capturing groups of the regex (known before it is compiled)
+  // Set once, under `once`, by Ready (or eagerly by Compile); `lazy_error`
+  // says why when it could not be built. Read only after call_once.
+  std::unique_ptr<std::once_flag> once = std::make_unique<std::once_flag>();
+  mutable std::unique_ptr<RuleRegexes> res;
+  mutable std::string lazy_error;
   std::vector<const CompiledAllow*> global_allows;  // global allowlists that apply
   std::vector<uint32_t> keyword_ids;                // into Impl::keywords
   bool in_hs = false;
@@ -49,6 +65,11 @@ struct CompiledRule {
   // to files of those languages; 0 for rules any file may need. Such rules
   // live in per-language databases, not the common one.
   uint32_t lang_mask = 0;
+  // Every language of the rule, in the same bits: the rule applies to a file
+  // whose scan_internal::LanguageMask shares one (or that one of its `paths`
+  // matches). The mask answers what the languages' path regexes would, so
+  // they are never compiled.
+  uint32_t path_langs = 0;
 };
 
 std::unique_ptr<RE2> MakeRe2(const std::string& pattern, const ScanLimits& limits, bool multiline,
@@ -108,6 +129,67 @@ std::string TranslateForHs(const std::string& re) {
   return out;
 }
 
+std::string RuleWhere(const ScanRule& r) {
+  return (r.origin.empty() ? std::string("rules") : r.origin) + ": rule " + r.id;
+}
+
+// Compiles the RE2 regexes of `r` into `out`, failing with the messages
+// Scanner::Compile documents, in the order it checks them; `*groups` gets
+// the number of capturing groups of the rule's regex.
+Status BuildRegexes(const ScanRule& r, const ScanLimits& limits, RuleRegexes* out, int* groups) {
+  std::string where = RuleWhere(r);
+  std::string err;
+  *groups = 0;
+  if (!r.regex.empty()) {
+    out->re = MakeRe2(r.regex, limits, true, &err);
+    if (!out->re) return Status::InvalidArgument(where, "invalid regex: " + err);
+    *groups = out->re->NumberOfCapturingGroups();
+    int secret_group = r.secret_group < 0 ? (*groups > 0 ? 1 : 0) : r.secret_group;
+    if (secret_group > *groups) {
+      return Status::InvalidArgument(where, "secret group " + std::to_string(secret_group) +
+                                                " but the regex has " + std::to_string(*groups));
+    }
+  }
+  for (const auto& p : r.paths) {
+    auto re = MakeRe2(p, limits, false, &err);
+    if (!re) return Status::InvalidArgument(where, "invalid path regex: " + err);
+    out->paths.push_back(std::move(re));
+  }
+  for (const auto& lang : r.languages) {
+    if (scan_internal::LanguagePathRegex(lang).empty()) {
+      return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
+    }
+  }
+  for (const auto& a : r.allowlists) {
+    CompiledAllow ca;
+    CUSTODY_RETURN_IF_ERROR(CompileAllow(a, limits, where, &ca));
+    out->allows.push_back(std::move(ca));
+  }
+  return Status::OK();
+}
+
+// The regexes of `c`, compiled by the first caller (any thread; later
+// callers wait for it and then share the result). Null when they do not
+// compile, with the reason in c.lazy_error: Compile checked them, or the
+// cache entry it loaded says they were checked, so this means a damaged
+// cache.
+const RuleRegexes* Ready(const CompiledRule& c, const ScanLimits& limits) {
+  std::call_once(*c.once, [&] {
+    auto res = std::make_unique<RuleRegexes>();
+    int groups = 0;
+    Status s = BuildRegexes(*c.rule, limits, res.get(), &groups);
+    if (!s.ok()) {
+      c.lazy_error = s.ToString();
+    } else if (groups != c.groups) {
+      c.lazy_error =
+          RuleWhere(*c.rule) + ": the cache disagrees with the regex (run with --no-cache)";
+    } else {
+      c.res = std::move(res);
+    }
+  });
+  return c.res.get();
+}
+
 }  // namespace
 
 struct Scanner::Impl {
@@ -129,8 +211,7 @@ struct Scanner::Impl {
   // per set of languages a file can be, so a file is scanned against the
   // common database plus only its own language's rules: scanning every file
   // against every language's rules cost ~40 % of the throughput.
-  std::vector<std::unique_ptr<RE2>> lang_res;  // KnownLanguages() order
-  uint32_t class_langs = 0;                    // union of the rules' lang_masks
+  uint32_t class_langs = 0;  // union of the rules' lang_masks (scan_internal::LanguageMask)
   struct ClassDb {
     hs_database_t* db = nullptr;
     std::vector<uint32_t> re2_full;  // members, when the class would not compile
@@ -170,6 +251,9 @@ class SessionImpl final : public ScanSession {
   std::string lower_buf;
   // Databases `scratch` has been sized for besides the common one.
   std::vector<const hs_database_t*> scratch_dbs;
+  // The language classes this session has scanned (entries of
+  // Impl::class_dbs, which never move or change once inserted).
+  std::vector<std::pair<uint32_t, const Scanner::Impl::ClassDb*>> class_dbs;
 };
 
 struct HsContext {
@@ -293,15 +377,41 @@ bool AllowHits(const CompiledAllow& a, std::string_view secret, std::string_view
 
 namespace {
 
-// Everything the compiled database and the RE2-only routing depend on.
+// Everything the compiled database and the RE2-only routing depend on, and
+// every input of the RE2 compiles that Compile checks (a cache entry vouches
+// that they all compiled, so they can wait for their first use).
 std::string CacheKey(const Scanner::Impl& impl) {
-  std::string in = "custody-scan-cache-v2\n";
+  std::string in = "custody-scan-cache-v3\n";
   in += hs_version();
   in += '\n';
   in += std::to_string(impl.options.limits.window) + (impl.options.use_vectorscan ? "v" : "r");
+  in += std::to_string(impl.options.limits.re2_max_mem);
+  // Length-prefixed, so no two different inputs give the same text.
+  auto add = [&in](std::string_view s) {
+    in += std::to_string(s.size());
+    in += ':';
+    in += s;
+  };
+  auto add_list = [&](const std::vector<std::string>& v) {
+    in += std::to_string(v.size());
+    in += '[';
+    for (const auto& x : v) add(x);
+  };
+  auto add_allow = [&](const ScanAllowlist& a) {
+    add_list(a.regexes);
+    add_list(a.paths);
+  };
+  for (const auto& a : impl.global_specs) add_allow(a);
   for (const auto& r : impl.rules) {
-    in += '\0' + r.id + '\0' + r.regex + '\0';
-    for (const auto& k : r.keywords) in += k + '\x01';
+    in += '\0';
+    add(r.id);
+    add(r.regex);
+    add_list(r.keywords);
+    in += std::to_string(r.secret_group);
+    add_list(r.paths);
+    add_list(r.languages);
+    in += std::to_string(r.allowlists.size());
+    for (const auto& a : r.allowlists) add_allow(a);
   }
   return Sha256Hex(in);
 }
@@ -313,26 +423,53 @@ std::string CachePath(const Scanner::Impl& impl, const std::string& key) {
 // Cache file: "custody-hsdb 1\n", the key, '\n', u64 length of a JSON
 // header (routing), the header, then hs_serialize_database bytes. Any
 // mismatch or damage means "not cached".
+// The whole of a cache file (one open, fstat and read, rather than a
+// stream's character-wise copy of a multi-megabyte database); false when it
+// cannot be read.
+bool ReadCacheFile(const std::string& path, std::string* out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (1 << 30)) {
+    ::close(fd);
+    return false;
+  }
+  out->resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < out->size()) {
+    ssize_t n = ::read(fd, out->data() + got, out->size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got != out->size()) return false;
+  return true;
+}
+
 bool LoadCache(Scanner::Impl* impl, const std::string& key) {
-  std::ifstream in(CachePath(*impl, key), std::ios::binary);
-  if (!in) return false;
-  std::string magic, k;
-  std::getline(in, magic);
-  std::getline(in, k);
-  if (magic != "custody-hsdb 1" || k != key) return false;
+  std::string file;
+  if (!ReadCacheFile(CachePath(*impl, key), &file)) return false;
+  std::string head = "custody-hsdb 1\n" + key + '\n';
+  if (file.size() < head.size() + sizeof(uint64_t) || file.compare(0, head.size(), head) != 0) {
+    return false;
+  }
   uint64_t hlen = 0;
-  in.read(reinterpret_cast<char*>(&hlen), sizeof hlen);
-  if (!in || hlen > (64u << 20)) return false;
-  std::string header(hlen, '\0');
-  in.read(header.data(), static_cast<std::streamsize>(hlen));
-  std::string db((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.eof() && !in) return false;
+  std::memcpy(&hlen, file.data() + head.size(), sizeof hlen);
+  size_t at = head.size() + sizeof hlen;
+  if (hlen > file.size() - at) return false;
+  std::string_view header(file.data() + at, hlen);
+  std::string_view db(file.data() + at + hlen, file.size() - at - hlen);
   nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
   if (h.is_discarded() || !h.is_object()) return false;
   try {
     auto in_hs = h.at("in_hs").get<std::vector<int>>();
     auto back = h.at("back").get<std::vector<size_t>>();
-    if (in_hs.size() != impl->compiled.size() || back.size() != impl->compiled.size()) return false;
+    auto groups = h.at("groups").get<std::vector<int>>();
+    if (in_hs.size() != impl->compiled.size() || back.size() != impl->compiled.size() ||
+        groups.size() != impl->compiled.size()) {
+      return false;
+    }
     auto keywords = h.at("keywords").get<std::vector<std::string>>();
     auto kw_rules = h.at("kw_rules").get<std::vector<std::vector<uint32_t>>>();
     auto full = h.at("re2_full").get<std::vector<uint32_t>>();
@@ -345,18 +482,22 @@ bool LoadCache(Scanner::Impl* impl, const std::string& key) {
     for (uint32_t r : full) {
       if (r >= impl->compiled.size()) return false;
     }
+    std::vector<CompileNote> notes;
+    for (const auto& n : h.at("notes")) {
+      notes.push_back(
+          {n.at(0).get<std::string>(), n.at(1).get<std::string>(), n.at(2).get<std::string>()});
+    }
     hs_database_t* hdb = nullptr;
     if (!db.empty() && hs_deserialize_database(db.data(), db.size(), &hdb) != HS_SUCCESS) return false;
     for (size_t i = 0; i < in_hs.size(); ++i) {
       impl->compiled[i].in_hs = in_hs[i] != 0;
       impl->compiled[i].back = back[i];
+      impl->compiled[i].groups = groups[i];
     }
     impl->keywords = std::move(keywords);
     impl->kw_rules = std::move(kw_rules);
     impl->re2_full_rules = std::move(full);
-    for (const auto& n : h.at("notes")) {
-      impl->notes.push_back({n.at(0).get<std::string>(), n.at(1).get<std::string>(), n.at(2).get<std::string>()});
-    }
+    impl->notes.insert(impl->notes.end(), notes.begin(), notes.end());
     impl->db = hdb;
   } catch (const nlohmann::json::exception&) {
     return false;
@@ -397,9 +538,8 @@ std::string ClassCacheHead(const Scanner::Impl& impl, uint32_t mask) {
 }
 
 hs_database_t* LoadClassCache(const Scanner::Impl& impl, uint32_t mask) {
-  std::ifstream in(ClassCachePath(impl, mask), std::ios::binary);
-  if (!in) return nullptr;
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string data;
+  if (!ReadCacheFile(ClassCachePath(impl, mask), &data)) return nullptr;
   std::string head = ClassCacheHead(impl, mask);
   if (data.size() <= head.size() || data.compare(0, head.size(), head) != 0) return nullptr;
   hs_database_t* db = nullptr;
@@ -463,12 +603,15 @@ void SaveCache(const Scanner::Impl& impl, const std::string& key) {
   nlohmann::json h;
   std::vector<int> in_hs;
   std::vector<size_t> back;
+  std::vector<int> groups;
   for (const auto& c : impl.compiled) {
     in_hs.push_back(c.in_hs ? 1 : 0);
     back.push_back(c.back);
+    groups.push_back(c.groups);
   }
   h["in_hs"] = in_hs;
   h["back"] = back;
+  h["groups"] = groups;
   h["keywords"] = impl.keywords;
   h["kw_rules"] = impl.kw_rules;
   h["re2_full"] = impl.re2_full_rules;
@@ -509,45 +652,44 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
   std::unordered_map<std::string, uint32_t> kw_index;
   std::unordered_map<std::string, size_t> seen;
   impl->compiled.resize(impl->rules.size());
+  for (size_t i = 0; i < impl->rules.size(); ++i) impl->compiled[i].rule = &impl->rules[i];
+
+  // The database (and which rules run RE2-only) depends only on the
+  // patterns: a cache keyed by their digest skips seconds of compiling on
+  // every run after the first. A cache entry also means every regex of the
+  // rules compiled when it was written (the key covers them all), so the
+  // RE2 side of each rule is then compiled only when a scan first needs it.
+  std::string cache_key = CacheKey(*impl);
+  impl->cache_key = cache_key;
+  bool loaded = !impl->options.cache_dir.empty() && LoadCache(impl.get(), cache_key);
   for (size_t i = 0; i < impl->rules.size(); ++i) {
     const ScanRule& r = impl->rules[i];
     CompiledRule& c = impl->compiled[i];
-    c.rule = &r;
-    std::string where = (r.origin.empty() ? std::string("rules") : r.origin) + ": rule " + r.id;
+    std::string where = RuleWhere(r);
     if (!seen.emplace(r.id, i).second) return Status::InvalidArgument(where, "id repeats");
-    std::string err;
     if (r.regex.empty()) {
       if (r.paths.empty()) return Status::InvalidArgument(where, "needs a regex or paths");
       impl->path_only_rules.push_back(static_cast<uint32_t>(i));
-    } else {
-      c.re = MakeRe2(r.regex, limits, true, &err);
-      if (!c.re) return Status::InvalidArgument(where, "invalid regex: " + err);
-      int groups = c.re->NumberOfCapturingGroups();
-      c.secret_group = r.secret_group < 0 ? (groups > 0 ? 1 : 0) : r.secret_group;
-      if (c.secret_group > groups) {
-        return Status::InvalidArgument(where, "secret group " + std::to_string(c.secret_group) +
-                                                  " but the regex has " + std::to_string(groups));
-      }
     }
-    for (const auto& p : r.paths) {
-      auto re = MakeRe2(p, limits, false, &err);
-      if (!re) return Status::InvalidArgument(where, "invalid path regex: " + err);
-      c.paths.push_back(std::move(re));
+    if (!loaded) {
+      auto res = std::make_unique<RuleRegexes>();
+      CUSTODY_RETURN_IF_ERROR(BuildRegexes(r, limits, res.get(), &c.groups));
+      std::call_once(*c.once, [&] { c.res = std::move(res); });
+    }
+    c.secret_group = r.secret_group < 0 ? (c.groups > 0 ? 1 : 0) : r.secret_group;
+    if (c.secret_group > c.groups) {  // only from a damaged cache; BuildRegexes checked it
+      return Status::InvalidArgument(where, "secret group " + std::to_string(c.secret_group) +
+                                                " but the regex has " + std::to_string(c.groups));
     }
     for (const auto& lang : r.languages) {
-      std::string re = scan_internal::LanguagePathRegex(lang);
-      if (re.empty()) return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
-      c.paths.push_back(MakeRe2(re, limits, false, &err));
-      if (r.paths.empty() && !r.regex.empty()) {
-        const auto& langs = scan_internal::KnownLanguages();
-        auto at = std::find(langs.begin(), langs.end(), scan_internal::Lower(lang));
-        c.lang_mask |= 1u << static_cast<unsigned>(at - langs.begin());
+      if (scan_internal::LanguagePathRegex(lang).empty()) {
+        return Status::InvalidArgument(where, "unknown language \"" + lang + "\"");
       }
-    }
-    for (const auto& a : r.allowlists) {
-      CompiledAllow ca;
-      CUSTODY_RETURN_IF_ERROR(CompileAllow(a, limits, where, &ca));
-      c.allows.push_back(std::move(ca));
+      const auto& langs = scan_internal::KnownLanguages();
+      auto at = std::find(langs.begin(), langs.end(), scan_internal::Lower(lang));
+      uint32_t bit = 1u << static_cast<unsigned>(at - langs.begin());
+      c.path_langs |= bit;
+      if (r.paths.empty() && !r.regex.empty()) c.lang_mask |= bit;
     }
     for (const auto& g : impl->global_allows) {
       const auto& targets = g.spec->target_rules;
@@ -557,12 +699,6 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
     }
   }
 
-  // The database (and which rules run RE2-only) depends only on the
-  // patterns: a cache keyed by their digest skips seconds of compiling on
-  // every run after the first.
-  std::string cache_key = CacheKey(*impl);
-  impl->cache_key = cache_key;
-  bool loaded = !impl->options.cache_dir.empty() && LoadCache(impl.get(), cache_key);
   if (!loaded) {
     // Ask Vectorscan about each pattern first, so a rejection names its rule;
     // those rules run RE2-only.
@@ -570,7 +706,7 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
     std::vector<unsigned> flags, ids;
     for (size_t i = 0; i < impl->compiled.size(); ++i) {
       CompiledRule& c = impl->compiled[i];
-      if (!c.re) continue;
+      if (c.rule->regex.empty()) continue;
       if (!impl->options.use_vectorscan) {
         impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
         continue;
@@ -605,7 +741,7 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
     }
     for (size_t i = 0; i < impl->compiled.size() && impl->options.use_vectorscan; ++i) {
       CompiledRule& c = impl->compiled[i];
-      if (!c.re || c.in_hs) continue;
+      if (c.rule->regex.empty() || c.in_hs) continue;
       if (c.rule->keywords.empty()) {
         impl->re2_full_rules.push_back(static_cast<uint32_t>(i));
         continue;
@@ -684,12 +820,6 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
   for (const CompiledRule& c : impl->compiled) {
     if (c.in_hs) impl->class_langs |= c.lang_mask;
   }
-  if (impl->class_langs != 0) {
-    std::string err;
-    for (const auto& lang : scan_internal::KnownLanguages()) {
-      impl->lang_res.push_back(MakeRe2(scan_internal::LanguagePathRegex(lang), limits, false, &err));
-    }
-  }
   return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
 }
 
@@ -726,6 +856,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   s.newlines_built = false;
 
   HsContext ctx{&s, &impl};
+  const uint32_t file_langs = scan_internal::LanguageMask(path);
   auto run_hs = [&](const hs_database_t* db) -> Status {
     hs_error_t rc = hs_scan(db, data.data(), static_cast<unsigned>(data.size()), 0, s.scratch, OnHit, &ctx);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) {
@@ -735,15 +866,19 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   };
   if (impl.db != nullptr && !data.empty()) CUSTODY_RETURN_IF_ERROR(run_hs(impl.db));
   if (impl.class_langs != 0 && !data.empty()) {
-    uint32_t mask = 0;
-    for (size_t k = 0; k < impl.lang_res.size(); ++k) {
-      if ((impl.class_langs >> k & 1u) != 0 && impl.lang_res[k] != nullptr &&
-          RE2::PartialMatch(path, *impl.lang_res[k])) {
-        mask |= 1u << k;
-      }
-    }
+    uint32_t mask = file_langs & impl.class_langs;
     if (mask != 0) {
-      const Impl::ClassDb& cdb = ClassDbFor(impl, mask);
+      // The session remembers the classes it has met, so the shared map
+      // (and its mutex) is consulted once per class and thread, not per file.
+      const Impl::ClassDb* found = nullptr;
+      for (const auto& [m, db] : s.class_dbs) {
+        if (m == mask) found = db;
+      }
+      if (found == nullptr) {
+        found = &ClassDbFor(impl, mask);
+        s.class_dbs.emplace_back(mask, found);
+      }
+      const Impl::ClassDb& cdb = *found;
       if (cdb.db != nullptr) {
         if (std::find(s.scratch_dbs.begin(), s.scratch_dbs.end(), cdb.db) == s.scratch_dbs.end()) {
           // One scratch serves every database once sized for each.
@@ -767,14 +902,16 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
 
   size_t first_new = out->size();
   std::string path_s(path);
-  auto applies = [&](const CompiledRule& c) {
-    if (c.paths.empty()) return true;
-    for (const auto& re : c.paths) {
+  auto applies = [&](const CompiledRule& c, const RuleRegexes& rx) {
+    if (rx.paths.empty() && c.path_langs == 0) return true;
+    if ((c.path_langs & file_langs) != 0) return true;
+    for (const auto& re : rx.paths) {
       if (RE2::PartialMatch(path_s, *re)) return true;
     }
     return false;
   };
-  auto emit = [&](const CompiledRule& c, uint64_t ms, uint64_t me, std::string_view secret) -> bool {
+  auto emit = [&](const CompiledRule& c, const RuleRegexes& rx, uint64_t ms, uint64_t me,
+                  std::string_view secret) -> bool {
     const ScanRule& rule = *c.rule;
     std::string_view match = data.substr(ms, me - ms);
     BuildNewlines(&s, data);
@@ -792,7 +929,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
     std::string_view lines = data.substr(ls, le - ls);
     std::string_view line = lines.substr(0, std::min<size_t>(lines.find('\n'), lines.size()));
     if (rule.entropy > 0 && ShannonEntropy(secret) < rule.entropy) return false;
-    for (const auto& a : c.allows) {
+    for (const auto& a : rx.allows) {
       if (AllowHits(a, secret, match, line, path, commit)) return false;
     }
     for (const auto* a : c.global_allows) {
@@ -837,7 +974,10 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
   for (uint32_t ri : s.touched) {
     const CompiledRule& c = impl.compiled[ri];
     auto& ranges = s.ranges[ri];
-    if (ranges.empty() || !applies(c)) continue;
+    if (ranges.empty()) continue;
+    const RuleRegexes* rx = Ready(c, limits);
+    if (rx == nullptr) return Status::Internal(std::string(path), c.lazy_error);
+    if (!applies(c, *rx)) continue;
     std::sort(ranges.begin(), ranges.end());
     size_t found = 0;
     uint64_t next_from = 0;  // never report overlapping matches of one rule
@@ -856,7 +996,8 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
       hi = LineEnd(data, hi, kContext);
       size_t pos = lo;
       while (pos <= hi && found < limits.max_findings_per_rule) {
-        if (!c.re->Match(data, pos, hi, RE2::UNANCHORED, groups.data(), static_cast<int>(groups.size()))) {
+        if (!rx->re->Match(data, pos, hi, RE2::UNANCHORED, groups.data(),
+                           static_cast<int>(groups.size()))) {
           break;
         }
         uint64_t ms = static_cast<uint64_t>(groups[0].data() - data.data());
@@ -875,13 +1016,15 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
           for (const auto& kw : c.rule->keywords) any = any || ContainsLower(s.lower_buf, kw);
           if (!any) continue;
         }
-        if (emit(c, ms, me, secret)) ++found;
+        if (emit(c, *rx, ms, me, secret)) ++found;
       }
     }
   }
   for (uint32_t ri : impl.path_only_rules) {
     const CompiledRule& c = impl.compiled[ri];
-    if (applies(c)) emit(c, 0, 0, path_s);
+    const RuleRegexes* rx = Ready(c, limits);
+    if (rx == nullptr) return Status::Internal(std::string(path), c.lazy_error);
+    if (applies(c, *rx)) emit(c, *rx, 0, 0, path_s);
   }
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(first_new), out->end(),
             [](const Finding& a, const Finding& b) {

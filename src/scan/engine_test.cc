@@ -289,5 +289,56 @@ TEST(ScanEngineTest, SharedScannerAcrossThreads) {
   for (size_t c : counts) EXPECT_EQ(c, 200u);  // 100 per rule cap x 2 rules
 }
 
+// From a cache entry the rules' RE2 regexes are compiled on first use;
+// threads that meet a rule for the first time at once must agree (and be
+// race-free under TSan).
+TEST(ScanEngineTest, LazyRegexesFromTheCacheAcrossThreads) {
+  testing::ScopedTempDir tmp;
+  ScanOptions o;
+  o.cache_dir = tmp.path() + "/cache";
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += std::string("k = '") + kKey + "'\nx MARKαβ\nverify=False\n";
+  auto eager = Compile(TestRules(), o);  // writes the cache
+  std::vector<Finding> want = ScanText(*eager, text, "t.py");
+  ASSERT_FALSE(want.empty());
+  auto lazy = Compile(TestRules(), o);  // reads it
+  std::vector<std::thread> threads;
+  std::vector<std::vector<Finding>> got(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto session = lazy->NewSession();
+      ASSERT_TRUE(session.ok());
+      ASSERT_TRUE(lazy->Scan(**session, text, "t.py", "", &got[t]).ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) {
+    ASSERT_EQ(g.size(), want.size());
+    for (size_t i = 0; i < g.size(); ++i) EXPECT_EQ(g[i].fingerprint, want[i].fingerprint);
+  }
+}
+
+// A cache entry stands for rules that compiled: a rule set whose regex
+// does not compile must still fail, cache or not.
+TEST(ScanEngineTest, BadRegexFailsWithACache) {
+  testing::ScopedTempDir tmp;
+  ScanOptions o;
+  o.cache_dir = tmp.path();
+  RuleSet set = TestRules();
+  ASSERT_TRUE(Scanner::Compile(set, o).ok());
+  set.rules[0].regex = "(unclosed";
+  auto bad = Scanner::Compile(set, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("invalid regex"), std::string::npos)
+      << bad.status().ToString();
+  set = TestRules();
+  set.rules[0].allowlists.emplace_back();
+  set.rules[0].allowlists.back().regexes.push_back("[z-a]");
+  bad = Scanner::Compile(set, o);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("allowlist regex"), std::string::npos)
+      << bad.status().ToString();
+}
+
 }  // namespace
 }  // namespace custody

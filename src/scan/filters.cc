@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cctype>
 #include <cstring>
+#include <initializer_list>
 
 #include "custody/hash.h"
 #include "custody/scan.h"
@@ -44,6 +45,44 @@ std::string LanguagePathRegex(std::string_view language) {
   if (l == "rust") return R"(\.rs$)";
   if (l == "kotlin") return R"(\.kts?$)";
   return "";
+}
+
+uint32_t LanguageMask(std::string_view path) {
+  // Each LanguagePathRegex is a suffix: `\.EXT$` with EXT free of '.' and
+  // '/', or `(^|/)NAME$`. So a path matches exactly when the text after its
+  // last '.' is one of the EXTs, or its last component is one of the NAMEs.
+  std::string_view base = path.substr(path.rfind('/') + 1);  // npos + 1 == 0
+  size_t dot = path.rfind('.');
+  bool has_ext = dot != std::string_view::npos;
+  std::string_view ext = has_ext ? path.substr(dot + 1) : std::string_view();
+  auto ext_in = [&](std::initializer_list<std::string_view> l) {
+    return has_ext && std::find(l.begin(), l.end(), ext) != l.end();
+  };
+  auto base_in = [&](std::initializer_list<std::string_view> l) {
+    return std::find(l.begin(), l.end(), base) != l.end();
+  };
+  bool php = ext_in({"php", "phtml"}) || (has_ext && ext.size() == 4 && ext.substr(0, 3) == "php" &&
+                                          ext[3] >= '0' && ext[3] <= '9');
+  // KnownLanguages() order.
+  const bool is[] = {
+      ext_in({"py", "pyw"}),
+      ext_in({"js", "mjs", "cjs", "jsx"}),
+      ext_in({"ts", "tsx", "mts", "cts"}),
+      ext_in({"java"}),
+      ext_in({"go"}),
+      ext_in({"cs"}),
+      ext_in({"rb", "rake", "gemspec"}) || base_in({"Gemfile", "Rakefile"}),
+      php,
+      ext_in({"c", "h"}),
+      ext_in({"cc", "cpp", "cxx", "c++", "hh", "hpp", "hxx", "h", "ipp", "inl"}),
+      ext_in({"sh", "bash", "zsh", "ksh"}) ||
+          base_in({"install", "configure", "postinst", "preinst"}),
+      ext_in({"rs"}),
+      ext_in({"kt", "kts"}),
+  };
+  uint32_t mask = 0;
+  for (size_t i = 0; i < std::size(is); ++i) mask |= is[i] ? 1u << i : 0u;
+  return mask;
 }
 
 std::string HostOf(std::string_view s) {

@@ -1,10 +1,50 @@
 #include <gtest/gtest.h>
+#include <re2/re2.h>
+
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "custody/scan.h"
 #include "scan/scan_internal.h"
 
 namespace custody {
 namespace {
+
+// LanguageMask must say exactly what the language path regexes say.
+TEST(ScanFiltersTest, LanguageMaskAgreesWithTheRegexes) {
+  std::vector<std::string> names = {
+      "py",        "pyw",      "js",      "mjs",     "cjs",     "jsx",     "ts",       "tsx",
+      "mts",       "cts",      "java",    "go",      "cs",      "rb",      "rake",     "gemspec",
+      "php",       "php5",     "php0",    "php9",    "phpx",    "php55",   "phtml",    "c",
+      "h",         "cc",       "cpp",     "cxx",     "c++",     "hh",      "hpp",      "hxx",
+      "ipp",       "inl",      "sh",      "bash",    "zsh",     "ksh",     "rs",       "kt",
+      "kts",       "PY",       "Py",      "C",       "H",       "JS",      "txt",      "",
+      "p",         "pyc",      "jss",     "c+",      "java~",   "Gemfile", "Rakefile", "install",
+      "configure", "postinst", "preinst", "gemfile", "Makefile"};
+  std::vector<std::string> paths;
+  for (const auto& n : names) {
+    for (const char* form : {"%", "a.%", "dir/a.%", "a.b.%", "dir.x/%", "%.txt", "x%", ".%",
+                             "dir/.%", "d/%", "a.%/b", "a.% ", "a.%\n", "d.%/x.%"}) {
+      std::string p = form;
+      for (size_t i; (i = p.find('%')) != std::string::npos;) p.replace(i, 1, n);
+      paths.push_back(p);
+    }
+  }
+  const auto& langs = scan_internal::KnownLanguages();
+  std::vector<std::unique_ptr<RE2>> res;
+  for (const auto& l : langs) {
+    res.push_back(std::make_unique<RE2>(scan_internal::LanguagePathRegex(l)));
+    ASSERT_TRUE(res.back()->ok()) << l;
+  }
+  for (const auto& p : paths) {
+    uint32_t want = 0;
+    for (size_t k = 0; k < res.size(); ++k) {
+      if (RE2::PartialMatch(p, *res[k])) want |= 1u << k;
+    }
+    EXPECT_EQ(scan_internal::LanguageMask(p), want) << p;
+  }
+}
 
 TEST(ScanFiltersTest, ShannonEntropy) {
   EXPECT_DOUBLE_EQ(ShannonEntropy(""), 0);

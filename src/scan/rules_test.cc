@@ -5,6 +5,7 @@
 
 #include "common/test_util.h"
 #include "custody/scan.h"
+#include "scan/scan_internal.h"
 #include "scan/test_rules.h"
 
 namespace custody {
@@ -197,6 +198,54 @@ TEST(ScanRulesTest, DefaultPacksCompileAndExamplesHold) {
       EXPECT_EQ(n, ex.match ? 1u : 0u) << rule.origin << ": " << rule.id << " example: " << ex.text;
     }
   }
+}
+
+TEST(ScanRulesTest, RuleSetCacheFormatRoundTrips) {
+  auto def = DefaultRuleSet();
+  ASSERT_TRUE(def.ok()) << def.status().ToString();
+  RuleSet set = *def;
+  set.allowlists.emplace_back();
+  set.allowlists.back().regexes = {"a", "b"};
+  set.allowlists.back().regex_target = ScanAllowlist::Target::kLine;
+  set.allowlists.back().condition_and = true;
+  set.warnings = {"w1"};
+  std::string bytes = scan_internal::SerializeRuleSet(set);
+  RuleSet back;
+  ASSERT_TRUE(scan_internal::ParseRuleSet(bytes, &back));
+  EXPECT_TRUE(back.rules == set.rules);
+  EXPECT_TRUE(back.allowlists == set.allowlists);
+  EXPECT_EQ(back.warnings, set.warnings);
+  // Anything cut short or extended is rejected, never half read.
+  for (size_t n : {size_t{0}, size_t{3}, bytes.size() / 2, bytes.size() - 1}) {
+    RuleSet cut;
+    EXPECT_FALSE(scan_internal::ParseRuleSet(std::string_view(bytes).substr(0, n), &cut)) << n;
+    EXPECT_TRUE(cut.rules.empty());
+  }
+  EXPECT_FALSE(scan_internal::ParseRuleSet(bytes + "x", &back));
+}
+
+TEST(ScanRulesTest, DefaultRuleSetFromTheCache) {
+  testing::ScopedTempDir tmp;
+  auto plain = DefaultRuleSet();
+  ASSERT_TRUE(plain.ok());
+  auto first = DefaultRuleSet(tmp.path());  // parses and writes
+  ASSERT_TRUE(first.ok());
+  std::vector<std::filesystem::path> files;
+  for (const auto& e : std::filesystem::directory_iterator(tmp.path())) files.push_back(e.path());
+  ASSERT_EQ(files.size(), 1u);
+  auto second = DefaultRuleSet(tmp.path());  // reads
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(first->rules == plain->rules);
+  EXPECT_TRUE(second->rules == plain->rules);
+  EXPECT_EQ(second->allowlists.size(), plain->allowlists.size());
+  // A damaged file is ignored and written anew.
+  std::filesystem::resize_file(files[0], std::filesystem::file_size(files[0]) - 5);
+  auto third = DefaultRuleSet(tmp.path());
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(third->rules == plain->rules);
+  auto fourth = DefaultRuleSet(tmp.path());
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_TRUE(fourth->rules == plain->rules);
 }
 
 }  // namespace

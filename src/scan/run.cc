@@ -111,22 +111,30 @@ struct RunState {
 // Throttled progress reports from whichever thread calls Tick.
 class Progress {
  public:
-  Progress(const ScanRunOptions& o, RunState* st) : o_(o), st_(st), last_(Clock::now()) {}
+  Progress(const ScanRunOptions& o, RunState* st) : o_(o), st_(st) {}
   void Tick() {
     if (!o_.progress) return;
-    auto now = Clock::now();
+    // Workers call this per file: the common case (not due yet) reads one
+    // atomic and takes no lock, so the threads do not queue on mu_.
+    int64_t now = Clock::now().time_since_epoch().count();
+    if (now < next_.load(std::memory_order_relaxed)) return;
     std::lock_guard<std::mutex> l(mu_);
-    if (now - last_ < std::chrono::milliseconds(o_.progress_interval_ms)) return;
-    last_ = now;
+    if (now < next_.load(std::memory_order_relaxed)) return;
+    next_.store(now + Interval(), std::memory_order_relaxed);
     o_.progress(ScanProgress{st_->files.load(), st_->bytes.load(), st_->findings.load()});
   }
 
  private:
   using Clock = std::chrono::steady_clock;
+  int64_t Interval() const {
+    return std::chrono::duration_cast<Clock::duration>(
+               std::chrono::milliseconds(o_.progress_interval_ms))
+        .count();
+  }
   const ScanRunOptions& o_;
   RunState* st_;
-  std::mutex mu_;
-  Clock::time_point last_;
+  std::mutex mu_;  // serialises the calls of o_.progress
+  std::atomic<int64_t> next_{Clock::now().time_since_epoch().count() + Interval()};
 };
 
 void SortFindings(std::vector<Finding>* f) {

@@ -20,7 +20,7 @@ struct Span {
 class SecretScannerRedactor : public Redactor {
  public:
   Status Init(const std::string& cache_dir) {
-    CUSTODY_ASSIGN_OR_RETURN(RuleSet all, DefaultRuleSet());
+    CUSTODY_ASSIGN_OR_RETURN(RuleSet all, DefaultRuleSet(cache_dir));
     RuleSet secrets;
     secrets.allowlists = all.allowlists;
     for (auto& r : all.rules) {
