@@ -38,6 +38,7 @@ class Project;
 
 struct CheckRequest {
   bool staged = false;   // check the index instead of commits
+  std::string index_file;  // with `staged`: $GIT_INDEX_FILE when git set it for a hook
   std::string range;     // "COMMIT" (that commit alone) or "A..B" (each commit of it); default HEAD
   bool all_lines = false;  // include human-written lines
   bool online = false;     // dependency checks ask the registries

@@ -273,9 +273,12 @@ class Repo {
   // ref points at, so the staged change can be diffed, read and attributed
   // like any commit before it exists. git gc removes it later. Returns the
   // commit id (40 hex); its tree id equals that of the commit `git commit`
-  // will make from the same index. InvalidArgument for a bare repository
-  // or an index with conflicts.
-  virtual Result<std::string> CreateStagedCommit();
+  // will make from the same index. `index_path`, when not empty, is the
+  // index file to read instead of the repository's own (git sets
+  // GIT_INDEX_FILE for hooks of `git commit -a` and `git commit PATH`);
+  // relative to the work tree. InvalidArgument for a bare repository or an
+  // index with conflicts.
+  virtual Result<std::string> CreateStagedCommit(const std::string& index_path = "");
   // True when `ancestor` is `commit` or one of its ancestors (both 40 hex).
   virtual Result<bool> IsAncestor(const std::string& ancestor, const std::string& commit);
   // The short name of the branch HEAD points at ("main"), or nullopt when

@@ -34,6 +34,9 @@ Result<ExitCode> Run(const Globals& g, const CheckArgs& a) {
   CUSTODY_ASSIGN_OR_RETURN(Governance gv, OpenGovernance(g));
   CheckRequest req;
   req.staged = a.staged;
+  if (a.staged) {
+    if (auto f = Env::Default()->GetEnvVar("GIT_INDEX_FILE"); f && !f->empty()) req.index_file = *f;
+  }
   req.range = a.rev;
   req.all_lines = a.all;
   req.online = a.online;

@@ -193,7 +193,7 @@ class Checker {
 
     // Dependencies, licences, snippets: all read the diff of the commit.
     CUSTODY_ASSIGN_OR_RETURN(RangeDiff d, DiffRangeDependencies(repo, one));
-    CUSTODY_RETURN_IF_ERROR(CheckDependencies(repo, d, lines, &v));
+    CUSTODY_RETURN_IF_ERROR(CheckDependencies(repo, d, lines, ai, &v));
     CUSTODY_RETURN_IF_ERROR(CheckLicensesAndSnippets(d, lines, &v));
 
     // Constraints and models.
@@ -304,7 +304,8 @@ class Checker {
     return Status::OK();
   }
 
-  Status CheckDependencies(Repo& repo, const RangeDiff& d, const LineSet& lines, ValidationRecord* v) {
+  Status CheckDependencies(Repo& repo, const RangeDiff& d, const LineSet& lines, const LineSet& ai,
+                           ValidationRecord* v) {
     // The text of the checked added lines, per file, to tell whether an
     // agent named a package (a lockfile is written by the package manager,
     // but the name came from the AI's line in the manifest or the code).
@@ -344,7 +345,7 @@ class Checker {
       pf.line = df.line;
       pf.message = df.message;
       pf.evidence = df.ecosystem + ":" + df.package + (df.version.empty() ? "" : "@" + df.version);
-      pf.ai = Covered(lines, df.file, df.line) || !req_.all_lines;
+      pf.ai = !req_.all_lines || Covered(ai, df.file, df.line);
       CheckAction inherent = df.verdict == "block" ? CheckAction::kBlock : CheckAction::kReview;
       if (df.kind == "not-found" || df.kind == "version-not-found") {
         // A package or version that does not exist is never right: there is
@@ -487,7 +488,7 @@ Result<std::vector<CommitCheck>> RunCheck(Project& project, const CheckRequest& 
   Repo& repo = project.repo();
   std::vector<std::string> commits;
   if (req.staged) {
-    CUSTODY_ASSIGN_OR_RETURN(std::string c, repo.CreateStagedCommit());
+    CUSTODY_ASSIGN_OR_RETURN(std::string c, repo.CreateStagedCommit(req.index_file));
     commits.push_back(c);
   } else {
     std::string range = req.range.empty() ? "HEAD" : req.range;

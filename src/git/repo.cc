@@ -1163,23 +1163,33 @@ class LibGit2Repo final : public Repo {
     return values;
   }
 
-  Result<std::string> CreateStagedCommit() override {
+  Result<std::string> CreateStagedCommit(const std::string& index_path) override {
     if (git_repository_is_bare(repo_.get())) {
       return Status::InvalidArgument("index", "a bare repository has no staged changes");
     }
     git_index* raw_index = nullptr;
-    int rc = git_repository_index(&raw_index, repo_.get());
-    if (rc < 0) return GitStatus(rc, "index");
+    int rc = 0;
+    std::string path = index_path;
+    if (!path.empty() && path[0] != '/') path = workdir() + "/" + path;
+    if (path.empty()) {
+      rc = git_repository_index(&raw_index, repo_.get());
+    } else {
+      rc = git_index_open(&raw_index, path.c_str());
+    }
+    if (rc < 0) return GitStatus(rc, path.empty() ? std::string("index") : path);
     std::unique_ptr<git_index, void (*)(git_index*)> index(raw_index, git_index_free);
-    // Other processes (git add) may have changed the index since it was
-    // opened by libgit2's cache.
+    // Other processes (git add) may have changed the index since libgit2
+    // cached it.
     rc = git_index_read(index.get(), /*force=*/0);
     if (rc < 0) return GitStatus(rc, "index");
     if (git_index_has_conflicts(index.get())) {
       return Status::InvalidArgument("index", "has unresolved merge conflicts");
     }
     git_oid tree_oid;
-    rc = git_index_write_tree(&tree_oid, index.get());
+    // An index opened from a path belongs to no repository: write its tree
+    // into this one.
+    rc = path.empty() ? git_index_write_tree(&tree_oid, index.get())
+                      : git_index_write_tree_to(&tree_oid, index.get(), repo_.get());
     if (rc < 0) return GitStatus(rc, "index");
     git_tree* raw_tree = nullptr;
     rc = git_tree_lookup(&raw_tree, repo_.get(), &tree_oid);
@@ -1243,7 +1253,7 @@ Status Repo::ForEachNewBlob(const std::function<Status(const BlobIntro&)>&) {
 Status Repo::ReadBlob(std::string_view blob_id, uint64_t, std::string*, bool*) {
   return Status::Unavailable(std::string(blob_id), "this repository does not support blob reads");
 }
-Result<std::string> Repo::CreateStagedCommit() {
+Result<std::string> Repo::CreateStagedCommit(const std::string&) {
   return Status::Unavailable("index", "this repository does not support staged commits");
 }
 Result<bool> Repo::IsAncestor(const std::string& ancestor, const std::string&) {

@@ -113,6 +113,15 @@ expect_exit 6 as "$SAM" custody review HEAD --approve
 expect_contains "$ERR" "separation_of_duties"
 expect_eq "$(gate_json HEAD~1..HEAD)" "pass" "low-value change: no approval required at medium without findings"
 
+# `git commit -a` gives hooks a temporary index (GIT_INDEX_FILE): the check
+# reads that one, so an unstaged change committed with -a is checked too.
+hook UserPromptSubmit '{"prompt":"inline the key"}'
+agent_write src/util.py $'TOKEN = "ghp_R7mK2pQ9xV4tL8nB3wZ6yH1cF5dJ0sA2eG7u"\ndef clamp(x, lo, hi):\n    return max(lo, min(x, hi))\n'
+run git commit -aqm "inline"
+[[ "$RC" != 0 ]] || fail "git commit -a let a token through the pre-commit hook"
+expect_contains "$ERR" "src/util.py:1" "commit -a checked"
+git checkout -q -- src/util.py
+
 # --- blocking finding -> override (role checked) --------------------------------
 hook UserPromptSubmit '{"prompt":"add the webhook secret"}'
 agent_write src/hook.py $'AWS_KEY = "AKIAZ7Q3MVBN2XK4LP6T"\n'
