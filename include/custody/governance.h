@@ -90,6 +90,9 @@ struct ValidationRecord {
   std::string validated_by;  // key name of the signer (informative)
 };
 
+// A finding as the validation predicate writes it (docs/formats.md §15).
+nlohmann::json PolicyFindingJson(const PolicyFinding& finding);
+
 // The verdict of a set of findings: "block" when any is block, "review" when
 // any is review, else "pass".
 std::string VerdictOf(const std::vector<PolicyFinding>& findings);

@@ -38,15 +38,8 @@ Result<ExitCode> ShowChain(const Globals& g, const std::string& rev, bool json, 
   ChainInput ci;
   ci.gate = {&repo, gv.store, &gv.policy, &gv.keyring, gv.project->env().NowUnixNanos()};
   ci.commit = commit;
-  Store* store = gv.store;
-  ci.prompt_text = [store, reveal](const std::string& ref) -> std::optional<std::string> {
-    if (!reveal || store == nullptr || ref.empty()) return std::nullopt;
-    auto rec = store->GetPrompt(ref);
-    if (!rec.ok()) return std::nullopt;
-    auto text = OpenPrompt(*rec);
-    if (!text.ok()) return std::nullopt;
-    return *text;
-  };
+  ci.prompt_text = PromptReader(gv.store, reveal);
+
   CUSTODY_ASSIGN_OR_RETURN(nlohmann::json chain, BuildCommitChain(ci));
   if (json) {
     OutJson(chain);

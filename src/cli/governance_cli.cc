@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "custody/prompt_vault.h"
 #include "custody/time.h"
 
 namespace custody::cli {
@@ -72,23 +73,24 @@ std::string FindingLine(const PolicyFinding& f, const KnownOverride* o) {
 }
 
 nlohmann::json FindingJson(const PolicyFinding& f, const KnownOverride* o) {
-  nlohmann::json j = {{"fingerprint", f.fingerprint},
-                      {"check", f.check},
-                      {"rule", f.rule},
-                      {"category", std::string(CheckCategoryName(f.category))},
-                      {"severity", f.severity},
-                      {"path", f.path},
-                      {"line", f.line},
-                      {"message", f.message},
-                      {"evidence", f.evidence},
-                      {"verdict", std::string(CheckActionName(f.action))},
-                      {"risk", std::string(RiskLevelName(f.risk))},
-                      {"ai", f.ai}};
+  nlohmann::json j = PolicyFindingJson(f);
+  j["verdict"] = j["action"];  // the word the CLI prints
   if (o != nullptr) {
     j["override"] = {{"by", o->signer}, {"justification", o->record.justification}};
     if (o->record.expires_unix_nanos != 0) j["override"]["expires"] = FormatRfc3339(o->record.expires_unix_nanos);
   }
   return j;
+}
+
+std::function<std::optional<std::string>(const std::string&)> PromptReader(Store* store, bool reveal) {
+  return [store, reveal](const std::string& ref) -> std::optional<std::string> {
+    if (!reveal || store == nullptr || ref.empty()) return std::nullopt;
+    auto rec = store->GetPrompt(ref);
+    if (!rec.ok()) return std::nullopt;
+    auto text = OpenPrompt(*rec);
+    if (!text.ok()) return std::nullopt;
+    return *text;
+  };
 }
 
 Result<int64_t> ParseExpiry(const std::string& text) {

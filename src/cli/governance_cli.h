@@ -4,7 +4,9 @@
 #ifndef CUSTODY_CLI_GOVERNANCE_CLI_H_
 #define CUSTODY_CLI_GOVERNANCE_CLI_H_
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +42,10 @@ std::string ActionLabel(CheckAction a);
 std::string FindingLine(const PolicyFinding& f, const KnownOverride* override_by);
 // JSON of one finding, with its override when there is one.
 nlohmann::json FindingJson(const PolicyFinding& f, const KnownOverride* override_by);
+
+// ChainInput::prompt_text: the stored prompt text of a ref when `reveal`
+// and the local ledger keeps it (policy prompts.storage full or redacted).
+std::function<std::optional<std::string>(const std::string&)> PromptReader(Store* store, bool reveal);
 
 // A date for --expires: YYYY-MM-DD (end of that day, UTC) or RFC 3339.
 Result<int64_t> ParseExpiry(const std::string& text);

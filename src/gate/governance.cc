@@ -112,6 +112,21 @@ Status CheckType(const Statement& st, std::string_view want, const char* kind) {
 
 }  // namespace
 
+json PolicyFindingJson(const PolicyFinding& f) {
+  return {{"fingerprint", f.fingerprint},
+          {"check", f.check},
+          {"rule", f.rule},
+          {"category", std::string(CheckCategoryName(f.category))},
+          {"severity", f.severity},
+          {"path", f.path},
+          {"line", f.line},
+          {"message", f.message},
+          {"evidence", f.evidence},
+          {"action", std::string(CheckActionName(f.action))},
+          {"risk", std::string(RiskLevelName(f.risk))},
+          {"ai", f.ai}};
+}
+
 std::string VerdictOf(const std::vector<PolicyFinding>& findings) {
   bool review = false;
   for (const auto& f : findings) {
@@ -145,18 +160,7 @@ Statement MakeValidationStatement(const ValidationRecord& r) {
   json findings = json::array();
   json by_severity = json::object(), by_action = json::object();
   for (const PolicyFinding& f : r.findings) {
-    findings.push_back({{"fingerprint", f.fingerprint},
-                        {"check", f.check},
-                        {"rule", f.rule},
-                        {"category", std::string(CheckCategoryName(f.category))},
-                        {"severity", f.severity},
-                        {"path", f.path},
-                        {"line", f.line},
-                        {"message", f.message},
-                        {"evidence", f.evidence},
-                        {"action", std::string(CheckActionName(f.action))},
-                        {"risk", std::string(RiskLevelName(f.risk))},
-                        {"ai", f.ai}});
+    findings.push_back(PolicyFindingJson(f));
     by_severity[f.severity] = by_severity.value(f.severity, 0) + 1;
     std::string a(CheckActionName(f.action));
     by_action[a] = by_action.value(a, 0) + 1;
