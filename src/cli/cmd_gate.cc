@@ -43,6 +43,9 @@ Result<std::vector<std::string>> PushedCommits(Repo& repo, const std::string& re
     std::string lref, lsha, rref, rsha;
     if (!(in >> lref >> lsha >> rref >> rsha)) continue;
     if (AllZero(lsha)) continue;  // a deletion pushes nothing
+    // The evidence itself (git push origin refs/notes/custody): its commits
+    // are notes history, not code to gate.
+    if (lref.rfind("refs/notes/", 0) == 0 || rref.rfind("refs/notes/", 0) == 0) continue;
     std::string range;
     if (!AllZero(rsha) && repo.GetCommit(rsha).ok()) {
       range = rsha + ".." + lsha;
