@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "custody/scan_run.h"
+#include "scan/scan_internal.h"
 #include "scan/gitignore.h"
 
 namespace custody {
@@ -211,23 +212,7 @@ Status ReadFileAt(int dir, const std::string& dir_path, const std::string& name,
 // (missing, unreadable, not a regular file, over 100 MiB as git's limit).
 bool ReadSmallFile(int dir, const char* name, std::string* out) {
   int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0) return false;
-  struct stat st;
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > (100 << 20)) {
-    ::close(fd);
-    return false;
-  }
-  out->resize(static_cast<size_t>(st.st_size));
-  size_t got = 0;
-  while (got < out->size()) {
-    ssize_t n = ::read(fd, out->data() + got, out->size() - got);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  out->resize(got);
-  ::close(fd);
-  return true;
+  return fd >= 0 && scan_internal::ReadOpenFile(fd, uint64_t{100} << 20, /*allow_short=*/true, out);
 }
 
 // A directory fd the walker hands to the workers with the directory's
@@ -821,4 +806,28 @@ Result<ScanReport> ScanHistory(const Scanner& scanner, const std::string& repo_p
   return std::move(st.report);
 }
 
+namespace scan_internal {
+
+bool ReadOpenFile(int fd, uint64_t max_size, bool allow_short, std::string* out) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || static_cast<uint64_t>(st.st_size) > max_size) {
+    ::close(fd);
+    return false;
+  }
+  out->resize(static_cast<size_t>(st.st_size));
+  size_t got = 0;
+  while (got < out->size()) {
+    ssize_t n = ::read(fd, out->data() + got, out->size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  if (got == out->size()) return true;
+  if (!allow_short) return false;
+  out->resize(got);
+  return true;
+}
+
+}  // namespace scan_internal
 }  // namespace custody

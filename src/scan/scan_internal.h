@@ -41,6 +41,13 @@ std::string Fingerprint(std::string_view rule_id, std::string_view path, std::st
 std::string SerializeRuleSet(const RuleSet& set);
 bool ParseRuleSet(std::string_view data, RuleSet* set);
 
+// Reads the regular file open as `fd` whole into `out` and closes `fd`
+// (one fstat and read loop, not a stream's character-wise copy). False when
+// it is not a regular file, is over `max_size` bytes, or cannot be read; a
+// file that shrinks while read is kept as read when `allow_short`, else
+// false.
+bool ReadOpenFile(int fd, uint64_t max_size, bool allow_short, std::string* out);
+
 }  // namespace custody::scan_internal
 
 #endif  // CUSTODY_SCAN_SCAN_INTERNAL_H_
