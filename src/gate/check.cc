@@ -231,7 +231,10 @@ class Checker {
         ++constraint_findings;
       }
     }
-    for (const auto& [id, cp] : attribution->checkpoints) {
+    for (const auto& entry : attribution->checkpoints) {
+      // Named copies: lambdas may not capture structured bindings before C++20 P1091 (clang 15).
+      const std::string& id = entry.first;
+      const CheckpointRef& cp = entry.second;
       std::string path;
       for (const auto& [file, ids] : checkpoints_by_file) {
         if (ids.count(id)) {
