@@ -232,7 +232,7 @@ class Checker {
       }
     }
     for (const auto& entry : attribution->checkpoints) {
-      // Named copies: lambdas may not capture structured bindings before C++20 P1091 (clang 15).
+      // Named copies: clang before 16 refuses lambdas that capture structured bindings.
       const std::string& id = entry.first;
       const CheckpointRef& cp = entry.second;
       std::string path;
