@@ -56,6 +56,23 @@ std::string RulesetDigest(const std::vector<ScanRule>& rules) {
   return Sha256Hex(all);
 }
 
+// A finding of one of check's own rules (not the scanner's), fingerprinted
+// from `fingerprint_parts` (FindingFingerprint).
+PolicyFinding MakeFinding(const std::vector<std::string>& fingerprint_parts, std::string check, std::string rule,
+                          CheckCategory category, std::string severity, std::string path, int line,
+                          std::string message) {
+  PolicyFinding f;
+  f.fingerprint = FindingFingerprint(fingerprint_parts);
+  f.check = std::move(check);
+  f.rule = std::move(rule);
+  f.category = category;
+  f.severity = std::move(severity);
+  f.path = std::move(path);
+  f.line = line;
+  f.message = std::move(message);
+  return f;
+}
+
 CheckAction Min(CheckAction a, CheckAction b) { return static_cast<int>(a) < static_cast<int>(b) ? a : b; }
 
 class Checker {
@@ -201,33 +218,22 @@ class Checker {
     for (const auto& [path, set] : ai) {
       CUSTODY_ASSIGN_OR_RETURN(PathPolicy pp, ExplainPath(policy_, path));
       if (pp.forbid_ai) {
-        PolicyFinding pf;
-        pf.fingerprint = FindingFingerprint({"constraint", "forbid_ai", path, commit});
-        pf.check = "constraints";
-        pf.rule = "forbid-ai";
-        pf.category = CheckCategory::kConstraints;
-        pf.severity = "high";
-        pf.path = path;
-        pf.line = *set.begin();
-        pf.message = std::to_string(set.size()) + " AI-written line(s) in " + path + ", which constraint " +
-                     pp.forbid_ai_by.front() + " forbids to agents";
-        CUSTODY_RETURN_IF_ERROR(Judge(&pf, std::nullopt));
-        findings.push_back(std::move(pf));
+        CUSTODY_RETURN_IF_ERROR(Emit(MakeFinding({"constraint", "forbid_ai", path, commit}, "constraints", "forbid-ai",
+                                                 CheckCategory::kConstraints, "high", path, *set.begin(),
+                                                 std::to_string(set.size()) + " AI-written line(s) in " + path +
+                                                     ", which constraint " + pp.forbid_ai_by.front() +
+                                                     " forbids to agents"),
+                                     std::nullopt, &findings));
         ++constraint_findings;
       }
       for (const std::string& rule : pp.require_rules) {
         if (rule_ids_.count(rule)) continue;
-        PolicyFinding pf;
-        pf.fingerprint = FindingFingerprint({"constraint", "require-rule", rule, path});
-        pf.check = "constraints";
-        pf.rule = "required-rule-missing";
-        pf.category = CheckCategory::kConstraints;
-        pf.severity = "medium";
-        pf.path = path;
-        pf.line = *set.begin();
-        pf.message = "a constraint on " + path + " requires rule " + rule + ", which the rule set does not have";
-        CUSTODY_RETURN_IF_ERROR(Judge(&pf, CheckAction::kReview));
-        findings.push_back(std::move(pf));
+        CUSTODY_RETURN_IF_ERROR(Emit(MakeFinding({"constraint", "require-rule", rule, path}, "constraints",
+                                                 "required-rule-missing", CheckCategory::kConstraints, "medium", path,
+                                                 *set.begin(),
+                                                 "a constraint on " + path + " requires rule " + rule +
+                                                     ", which the rule set does not have"),
+                                     CheckAction::kReview, &findings));
         ++constraint_findings;
       }
     }
@@ -244,17 +250,11 @@ class Checker {
       }
       if (path.empty()) continue;
       auto add = [&](const std::string& what, const std::string& name, const std::string& section) -> Status {
-        PolicyFinding pf;
-        pf.fingerprint = FindingFingerprint({"constraint", what, name, path});
-        pf.check = "constraints";
-        pf.rule = what + "-not-allowed";
-        pf.category = CheckCategory::kConstraints;
-        pf.severity = "high";
-        pf.path = path;
-        pf.line = *ai[path].begin();
-        pf.message = what + " " + name + " (checkpoint " + id.substr(0, 12) + ") is not in [" + section + "] allow";
-        CUSTODY_RETURN_IF_ERROR(Judge(&pf, std::nullopt));
-        findings.push_back(std::move(pf));
+        CUSTODY_RETURN_IF_ERROR(Emit(MakeFinding({"constraint", what, name, path}, "constraints", what + "-not-allowed",
+                                                 CheckCategory::kConstraints, "high", path, *ai[path].begin(),
+                                                 what + " " + name + " (checkpoint " + id.substr(0, 12) +
+                                                     ") is not in [" + section + "] allow"),
+                                     std::nullopt, &findings));
         ++constraint_findings;
         return Status::OK();
       };
@@ -269,19 +269,13 @@ class Checker {
     for (const auto& [path, ranges] : unverified) {
       int64_t n = 0;
       for (const AttributedRange* r : ranges) n += r->end - r->start + 1;
-      PolicyFinding pf;
-      pf.fingerprint = FindingFingerprint({"provenance", commit, path});
-      pf.check = "provenance";
-      pf.rule = "no-checkpoint";
-      pf.category = CheckCategory::kProvenance;
-      pf.severity = "medium";
-      pf.path = path;
-      pf.line = ranges.front()->start;
       std::string agent = attribution->unverified ? attribution->unverified->name : "an agent";
-      pf.message = std::to_string(n) + " line(s) attributed to " + agent +
-                   " by commit metadata only: no generation checkpoint records model or prompt";
-      CUSTODY_RETURN_IF_ERROR(Judge(&pf, std::nullopt));
-      findings.push_back(std::move(pf));
+      CUSTODY_RETURN_IF_ERROR(Emit(MakeFinding({"provenance", commit, path}, "provenance", "no-checkpoint",
+                                               CheckCategory::kProvenance, "medium", path, ranges.front()->start,
+                                               std::to_string(n) + " line(s) attributed to " + agent +
+                                                   " by commit metadata only: no generation checkpoint records "
+                                                   "model or prompt"),
+                                   std::nullopt, &findings));
       ++provenance_findings;
     }
     v.checks.push_back({"provenance", "custody attribute", v.validator_version, "", 0, "ran",
@@ -297,6 +291,13 @@ class Checker {
   }
 
  private:
+  // Judges `f` and appends it to `out`.
+  Status Emit(PolicyFinding f, std::optional<CheckAction> cap, std::vector<PolicyFinding>* out) {
+    CUSTODY_RETURN_IF_ERROR(Judge(&f, cap));
+    out->push_back(std::move(f));
+    return Status::OK();
+  }
+
   // The policy's action for the finding's category at its path; `cap`, when
   // set, is the most the finding itself warrants.
   Status Judge(PolicyFinding* f, std::optional<CheckAction> cap) {
