@@ -79,6 +79,14 @@ struct ScanRule {
   Severity severity = Severity::kHigh;
   std::string cwe;        // "CWE-798", or empty
   std::string regex;      // RE2 syntax; empty only for path-only gitleaks rules
+  // Optional: the pattern Vectorscan looks for instead of `regex`, for a
+  // regex whose own literals are too common (a keyword, then up to 80 bytes,
+  // then the rare call). Contract: wherever `regex` matches, `prefilter`
+  // matches text ending at the same offset (typically a tail of the regex).
+  // The window before each hit is still `regex`'s maximum width, and RE2
+  // still confirms with `regex`, so findings are the same; a prefilter that
+  // breaks the contract loses matches (the rule-example tests check it).
+  std::string prefilter;
   int secret_group = -1;  // -1: 1 when the regex has a group, else 0
   std::vector<std::string> keywords;  // lowercase
   double entropy = 0;                 // minimum bits/char of the secret; 0: none

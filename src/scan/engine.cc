@@ -129,6 +129,11 @@ std::string TranslateForHs(const std::string& re) {
   return out;
 }
 
+// What Vectorscan looks for on the rule's behalf (ScanRule::prefilter).
+std::string HsPattern(const ScanRule& r) {
+  return TranslateForHs(r.prefilter.empty() ? r.regex : r.prefilter);
+}
+
 std::string RuleWhere(const ScanRule& r) {
   return (r.origin.empty() ? std::string("rules") : r.origin) + ": rule " + r.id;
 }
@@ -406,6 +411,7 @@ std::string CacheKey(const Scanner::Impl& impl) {
     in += '\0';
     add(r.id);
     add(r.regex);
+    add(r.prefilter);
     add_list(r.keywords);
     in += std::to_string(r.secret_group);
     add_list(r.paths);
@@ -551,7 +557,7 @@ const Scanner::Impl::ClassDb& ClassDbFor(const Scanner::Impl& impl, uint32_t mas
     std::vector<std::string> exprs;
     std::vector<const char*> ptrs;
     std::vector<unsigned> flags, ids;
-    for (uint32_t i : members) exprs.push_back(TranslateForHs(impl.compiled[i].rule->regex));
+    for (uint32_t i : members) exprs.push_back(HsPattern(*impl.compiled[i].rule));
     for (size_t k = 0; k < members.size(); ++k) {
       ptrs.push_back(exprs[k].c_str());
       flags.push_back(HS_FLAG_MULTILINE);
@@ -716,6 +722,23 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
       if (empty_ok) {
         impl->notes.push_back({c.rule->id, c.rule->origin, "the pattern can match the empty string"});
         continue;
+      }
+      if (!c.rule->prefilter.empty()) {
+        // The window stays the regex's width (c.back, above); only the
+        // pattern that finds the hits changes. A prefilter is the rule
+        // author's promise, so one Vectorscan cannot use is an error, not
+        // a silent fallback to the slow pattern.
+        hs_re = HsPattern(*c.rule);
+        if (hs_expression_info(hs_re.c_str(), f, &info, &cerr) != HS_SUCCESS) {
+          std::string why = cerr != nullptr ? cerr->message : "rejected";
+          hs_free_compile_error(cerr);
+          return Status::InvalidArgument(RuleWhere(*c.rule), "prefilter: " + why);
+        }
+        bool pf_empty = info->min_width == 0;
+        std::free(info);
+        if (pf_empty) {
+          return Status::InvalidArgument(RuleWhere(*c.rule), "prefilter can match the empty string");
+        }
       }
       c.in_hs = true;
       if (c.lang_mask != 0) continue;  // in its languages' databases

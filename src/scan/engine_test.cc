@@ -167,6 +167,50 @@ TEST(ScanEngineTest, InvalidRulesAreRejectedByName) {
   EXPECT_FALSE(Scanner::Compile(set, {}).ok());
 }
 
+// A prefilter changes what Vectorscan looks for, not what is found: the
+// same findings (offsets, secrets) as the regex alone, in the common and in
+// a language database; and a prefilter Vectorscan cannot use is an error
+// naming the rule.
+TEST(ScanEngineTest, PrefilterFindsWhatTheRegexFinds) {
+  ScanRule r;
+  r.id = "rand-token";
+  r.origin = "p.toml:1:1";
+  r.category = RuleCategory::kCrypto;
+  r.regex = R"((?i)(?:token|key)\w*[ \t]*=[^=\n][^\n]{0,80}\bMath\.random\(\))";
+  RuleSet plain;
+  plain.rules.push_back(r);
+  RuleSet pre = plain;
+  pre.rules[0].prefilter = R"((?i)\bMath\.random\(\))";
+  std::string text =
+      "const key = 1;\nlet resetToken = 'x' + Math.random();\nvar apiKey = Math.random().toString(36)\n"
+      "Math.random(); token\n";
+  for (bool lang : {false, true}) {
+    if (lang) {
+      plain.rules[0].languages = {"javascript"};
+      pre.rules[0].languages = {"javascript"};
+    }
+    auto a = Compile(plain);
+    auto b = Compile(pre);
+    ASSERT_TRUE(a && b);
+    auto fa = ScanText(*a, text, "app.js");
+    auto fb = ScanText(*b, text, "app.js");
+    ASSERT_EQ(fa.size(), 2u) << "languages: " << lang;
+    ASSERT_EQ(fb.size(), fa.size());
+    for (size_t i = 0; i < fa.size(); ++i) {
+      EXPECT_EQ(fb[i].offset, fa[i].offset);
+      EXPECT_EQ(fb[i].fingerprint, fa[i].fingerprint);
+    }
+  }
+  RuleSet bad = pre;
+  bad.rules[0].prefilter = "x*";
+  auto s = Scanner::Compile(bad, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("rule rand-token"), std::string::npos) << s.status().message();
+  EXPECT_NE(s.status().message().find("prefilter"), std::string::npos) << s.status().message();
+  bad.rules[0].prefilter = R"((a)\1)";  // a backreference: RE2 syntax, not Vectorscan's
+  EXPECT_FALSE(Scanner::Compile(bad, {}).ok());
+}
+
 TEST(ScanEngineTest, BinaryAndOversizedInput) {
   auto sc = Compile(TestRules());
   auto session = sc->NewSession();

@@ -182,6 +182,7 @@ std::string SerializeRuleSet(const RuleSet& set) {
     w.U8(static_cast<uint8_t>(r.severity));
     w.Str(r.cwe);
     w.Str(r.regex);
+    w.Str(r.prefilter);
     w.I32(r.secret_group);
     w.List(r.keywords);
     w.F64(r.entropy);
@@ -223,6 +224,7 @@ bool ParseRuleSet(std::string_view data, RuleSet* set) {
     r.severity = static_cast<Severity>(severity);
     rd.Str(&r.cwe);
     rd.Str(&r.regex);
+    rd.Str(&r.prefilter);
     r.secret_group = rd.I32();
     rd.List(&r.keywords);
     r.entropy = rd.F64();

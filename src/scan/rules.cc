@@ -237,6 +237,7 @@ Status LoadCustodyRules(std::string_view text, const std::string& path, RuleSet*
     r.severity = *sev;
     CUSTODY_RETURN_IF_ERROR(f.Str("cwe", &r.cwe));
     CUSTODY_RETURN_IF_ERROR(f.Str("regex", &r.regex, true));
+    CUSTODY_RETURN_IF_ERROR(f.Str("prefilter", &r.prefilter));
     CUSTODY_RETURN_IF_ERROR(f.Int("secret_group", &r.secret_group, 0, 99));
     CUSTODY_RETURN_IF_ERROR(f.StrList("keywords", &r.keywords));
     for (auto& k : r.keywords) k = Lower(k);

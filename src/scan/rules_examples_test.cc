@@ -126,6 +126,54 @@ TEST(RulePacksTest, EveryRuleCompilesInRe2AndVectorscan) {
   for (const auto& n : (*sc)->notes()) ADD_FAILURE() << n.origin << ": " << n.rule_id << ": " << n.reason;
 }
 
+// A prefilter's contract (ScanRule::prefilter): wherever the regex matches a
+// positive example, the prefilter matches text ending at the same offset.
+// The engine tests below would lose such an example too; this names the
+// broken promise directly.
+TEST(RulePacksTest, EveryPrefilterEndsWhereItsRegexMatches) {
+  RuleSet set = LoadPacks(nullptr);
+  int with_prefilter = 0;
+  for (const auto& r : set.rules) {
+    if (r.prefilter.empty()) continue;
+    ++with_prefilter;
+    RE2::Options o;
+    o.set_log_errors(false);
+    o.set_encoding(RE2::Options::EncodingLatin1);
+    RE2 re("(?m)" + r.regex, o);
+    // Anchored at the end of the text it is given: "ends exactly here".
+    RE2 tail("(?m)(?:" + r.prefilter + ")\\z", o);
+    ASSERT_TRUE(re.ok() && tail.ok()) << r.origin << ": " << r.id << ": " << tail.error();
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* err = nullptr;
+    if (hs_expression_info(r.prefilter.c_str(), HS_FLAG_MULTILINE, &info, &err) != HS_SUCCESS) {
+      ADD_FAILURE() << r.origin << ": " << r.id << ": prefilter: Vectorscan: "
+                    << (err != nullptr ? err->message : "?");
+      hs_free_compile_error(err);
+    } else {
+      EXPECT_GT(info->min_width, 0u) << r.origin << ": " << r.id << ": prefilter can match the empty string";
+      std::free(info);
+    }
+    for (size_t i = 0; i < r.examples.size(); ++i) {
+      if (!r.examples[i].match) continue;
+      re2::StringPiece text(r.examples[i].text), m;
+      size_t pos = 0;
+      int matches = 0;
+      while (pos <= text.size() && re.Match(text, pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+        size_t end = static_cast<size_t>(m.data() - text.data()) + m.size();
+        ++matches;
+        // The text is cut at the match's end, so a trailing \b sees the end
+        // of text instead of the next byte: that can only fail a good
+        // prefilter (never pass a bad one), and the engine test decides.
+        EXPECT_TRUE(RE2::PartialMatch(text.substr(0, end), tail))
+            << r.origin << ": " << r.id << " example #" << i << ": no prefilter match ends at offset " << end;
+        pos = end > pos ? end : pos + 1;
+      }
+      EXPECT_GT(matches, 0) << r.origin << ": " << r.id << " example #" << i;
+    }
+  }
+  EXPECT_GT(with_prefilter, 0) << "no default rule uses a prefilter (this test checks nothing)";
+}
+
 TEST(RulePacksTest, EveryRuleHasPositiveAndNegativeExamples) {
   RuleSet set = LoadPacks(nullptr);
   for (const auto& r : set.rules) {

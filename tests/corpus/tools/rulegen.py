@@ -45,7 +45,7 @@ def toml_val(v):
     raise TypeError(v)
 
 
-KEY_ORDER = ["id", "description", "category", "severity", "cwe", "regex", "secret_group", "keywords", "entropy",
+KEY_ORDER = ["id", "description", "category", "severity", "cwe", "regex", "prefilter", "secret_group", "keywords", "entropy",
              "paths", "languages", "egress", "placeholder_check", "remediation", "frameworks"]
 
 
