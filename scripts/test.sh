@@ -20,17 +20,31 @@ echo "== fuzz targets (clang, libFuzzer + ASan/UBSan), short run on seed corpora
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCUSTODY_BUILD_FUZZERS=ON -DCUSTODY_BUILD_TESTS=OFF >/dev/null
 ninja -C build-fuzz -j "$JOBS" $(sed -n 's/^custody_add_fuzzer(\(.*\))/\1/p' fuzz/CMakeLists.txt) >/dev/null
-for f in fuzz/*_fuzzer.cc; do
+# One fuzzer per core at a time: each prints its last line (or, when it
+# fails, the end of its log and where it left the crashing input).
+run_fuzzer() {
+  local f=$1 name corpus work log rc=0
   name=$(basename "$f" .cc)
   corpus="fuzz/corpus/${name%_fuzzer}"
   work=$(mktemp -d)
+  log=$(mktemp)
   cp -r "$corpus"/. "$work"/ 2>/dev/null || true
   # 20,000 inputs or 30 s, whichever comes first: the rules fuzzer compiles
-  # a Vectorscan database per input and needed 283 s for 20,000. 30 s keeps
-  # the smoke step near 10 minutes for the 20 targets.
-  "build-fuzz/fuzz/$name" "$work" -runs=20000 -max_total_time=30 -max_len=8192 2>&1 | tail -n 1
-  rm -rf "$work"
-done
+  # a Vectorscan database per input and needed 283 s for 20,000.
+  "build-fuzz/fuzz/$name" "$work" -runs=20000 -max_total_time=30 -max_len=8192 \
+    -artifact_prefix="$ROOT/build-fuzz/$name-" > "$log" 2>&1 || rc=$?
+  if [[ $rc -eq 0 ]]; then
+    echo "$name: $(tail -n 1 "$log")"
+  else
+    echo "$name: FAILED (exit $rc); crashing input under build-fuzz/$name-*" >&2
+    tail -n 60 "$log" >&2
+  fi
+  rm -rf "$work" "$log"
+  return "$rc"
+}
+export -f run_fuzzer
+export ROOT
+printf '%s\n' fuzz/*_fuzzer.cc | xargs -P "$JOBS" -I{} bash -c 'run_fuzzer "$1"' _ {}
 
 echo "== ASan + UBSan build"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCUSTODY_SANITIZE=ON >/dev/null
