@@ -72,6 +72,18 @@ struct RuleExample {
   friend bool operator==(const RuleExample&, const RuleExample&) = default;
 };
 
+// One part of a gitleaks composite rule (`[[rules.required]]`): the rule
+// `id` must also match in the same buffer, near the primary match. Distances
+// compare the start lines and start columns (1-based) of the two matches.
+struct RequiredRule {
+  std::string id;
+  int within_lines = -1;    // ≥ 0: |line difference| ≤ this; -1: any line
+  int within_columns = -1;  // ≥ 0: the same line and |column difference| ≤ this
+                            // (columns restart on each line); -1: any column
+
+  friend bool operator==(const RequiredRule&, const RequiredRule&) = default;
+};
+
 struct ScanRule {
   std::string id;
   std::string description;
@@ -100,6 +112,13 @@ struct ScanRule {
   // host is in the egress allowlist (ScanOptions::allow_domains).
   bool egress = false;
   std::vector<ScanAllowlist> allowlists;
+  // Composite rule: a match is reported only when every rule listed matches
+  // too (each at least once, within its distance); the finding's message
+  // names them. Scanner::Compile refuses an id that is not in the set.
+  std::vector<RequiredRule> required;
+  // The rule's matches serve only as the `required` part of other rules and
+  // are never reported themselves (gitleaks `skipReport`).
+  bool skip_report = false;
   std::vector<RuleExample> examples;
   std::string origin;  // "FILE:LINE" of the rule's table, for messages
 
@@ -136,7 +155,13 @@ using FileReader = std::function<Result<std::string>(const std::string& path)>;
 // its rules and global allowlists to `set`. `[extend] useDefault = true`
 // first adds DefaultRuleSet()'s secret rules; `[extend] path` loads that file
 // (relative to this one's directory, at most 4 levels deep) through `read`;
-// `disabledRules` removes ids. Errors as for LoadCustodyRules.
+// `disabledRules` drops those ids of the extended rules. As in gitleaks, a
+// rule whose id the extended rules already have is merged into that rule:
+// its description, regex, secretGroup, entropy and path replace the base's
+// when given, its keywords, tags, allowlists and required rules are added.
+// A rule left with neither regex nor path is an error, except under
+// useDefault, whose ids are custody's rather than gitleaks': such a rule is
+// skipped with a warning in `set->warnings`. Errors as for LoadCustodyRules.
 Status LoadGitleaksConfig(std::string_view text, const std::string& path, const FileReader& read,
                           RuleSet* set);
 

@@ -70,6 +70,10 @@ struct CompiledRule {
   // matches). The mask answers what the languages' path regexes would, so
   // they are never compiled.
   uint32_t path_langs = 0;
+  // Another rule's `required` names this one: gitleaks runs required rules
+  // on the whole fragment without their keyword check, so no keyword gate.
+  bool as_required = false;
+  std::vector<std::pair<uint32_t, const RequiredRule*>> required;  // resolved ScanRule::required
 };
 
 std::unique_ptr<RE2> MakeRe2(const std::string& pattern, const ScanLimits& limits, bool multiline,
@@ -207,6 +211,8 @@ struct Scanner::Impl {
   std::vector<std::vector<uint32_t>> kw_rules;  // keyword id -> RE2-only rules using it
   std::vector<uint32_t> re2_full_rules;       // RE2-only rules without keywords
   std::vector<uint32_t> path_only_rules;
+  bool composite = false;  // some rule has `required` or `skip_report`
+  std::unordered_map<std::string, uint32_t> rule_index;  // id -> rule, when `composite`
   hs_database_t* db = nullptr;  // every rule without a lang_mask, and the keywords
   std::vector<CompileNote> notes;
   std::string cache_key;
@@ -688,6 +694,23 @@ Result<std::unique_ptr<Scanner>> Scanner::Compile(const RuleSet& set, ScanOption
       }
     }
   }
+  for (size_t i = 0; i < impl->rules.size(); ++i) {
+    const ScanRule& r = impl->rules[i];
+    if (r.skip_report) impl->composite = true;
+    for (const RequiredRule& q : r.required) {
+      auto it = seen.find(q.id);
+      if (it == seen.end()) {
+        return Status::InvalidArgument(RuleWhere(r), "required rule \"" + q.id + "\" is not in the rule set");
+      }
+      if (it->second == i) return Status::InvalidArgument(RuleWhere(r), "requires itself");
+      impl->compiled[i].required.emplace_back(static_cast<uint32_t>(it->second), &q);
+      impl->compiled[it->second].as_required = true;
+      impl->composite = true;
+    }
+  }
+  if (impl->composite) {
+    for (size_t i = 0; i < impl->rules.size(); ++i) impl->rule_index.emplace(impl->rules[i].id, static_cast<uint32_t>(i));
+  }
 
   if (!loaded) {
     // Ask Vectorscan about each pattern first, so a rejection names its rule;
@@ -840,6 +863,76 @@ Result<std::unique_ptr<ScanSession>> Scanner::NewSession() const {
   s->raw_hits.assign(impl_->compiled.size(), 0);
   return std::unique_ptr<ScanSession>(std::move(s));
 }
+
+namespace {
+
+bool Near(const Finding& primary, const Finding& part, const RequiredRule& q) {
+  if (q.within_lines >= 0) {
+    int64_t d = static_cast<int64_t>(primary.line) - static_cast<int64_t>(part.line);
+    if (d < -q.within_lines || d > q.within_lines) return false;
+  }
+  if (q.within_columns >= 0) {
+    if (primary.line != part.line) return false;
+    int64_t d = static_cast<int64_t>(primary.column) - static_cast<int64_t>(part.column);
+    if (d < -q.within_columns || d > q.within_columns) return false;
+  }
+  return true;
+}
+
+// Composite rules, over the findings one buffer added (from `first`): a
+// primary finding stays only when each of its required rules has a finding
+// near it, and findings of skip_report rules go.
+void ResolveComposites(const Scanner::Impl& impl, size_t first, std::vector<Finding>* out) {
+  if (first == out->size()) return;
+  auto rule_of = [&](const Finding& f) -> int64_t {
+    auto it = impl.rule_index.find(f.rule_id);
+    return it == impl.rule_index.end() ? -1 : it->second;
+  };
+  std::unordered_map<uint32_t, std::vector<size_t>> by_rule;
+  for (size_t k = first; k < out->size(); ++k) {
+    int64_t r = rule_of((*out)[k]);
+    if (r >= 0) by_rule[static_cast<uint32_t>(r)].push_back(k);
+  }
+  std::vector<bool> keep(out->size() - first, true);
+  for (size_t k = first; k < out->size(); ++k) {
+    int64_t r = rule_of((*out)[k]);
+    if (r < 0) continue;
+    const CompiledRule& c = impl.compiled[static_cast<size_t>(r)];
+    if (c.rule->skip_report) keep[k - first] = false;
+    if (c.required.empty() || !keep[k - first]) continue;
+    Finding& f = (*out)[k];
+    std::string parts;
+    for (const auto& [ri, q] : c.required) {
+      const Finding* hit = nullptr;
+      auto parts_of = by_rule.find(ri);
+      if (parts_of == by_rule.end()) {
+        keep[k - first] = false;
+        break;
+      }
+      for (size_t j : parts_of->second) {
+        if (Near(f, (*out)[j], *q)) {
+          hit = &(*out)[j];
+          break;
+        }
+      }
+      if (hit == nullptr) {
+        keep[k - first] = false;
+        break;
+      }
+      parts += (parts.empty() ? "" : ", ") + q->id + " at line " + std::to_string(hit->line);
+    }
+    if (keep[k - first]) f.message += " (with " + parts + ")";
+  }
+  size_t w = first;
+  for (size_t k = first; k < out->size(); ++k) {
+    if (!keep[k - first]) continue;
+    if (w != k) (*out)[w] = std::move((*out)[k]);
+    ++w;
+  }
+  out->resize(w);
+}
+
+}  // namespace
 
 Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::string_view path,
                            std::string_view commit, std::vector<Finding>* out,
@@ -1014,7 +1107,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
         const re2::StringPiece& sg = groups[c.secret_group];
         if (sg.data() == nullptr || sg.empty()) continue;
         std::string_view secret(sg.data(), sg.size());
-        if (!c.rule->keywords.empty()) {
+        if (!c.rule->keywords.empty() && !c.as_required) {
           // The keyword must be near: in the match's lines, within kContext.
           uint64_t wlo = LineStart(data, ms, kContext);
           uint64_t whi = LineEnd(data, me, kContext);
@@ -1033,6 +1126,7 @@ Result<bool> Scanner::Scan(ScanSession& session, std::string_view data, std::str
     if (rx == nullptr) return Status::Internal(std::string(path), c.lazy_error);
     if (applies(c, *rx)) emit(c, *rx, 0, 0, path_s);
   }
+  if (impl.composite) ResolveComposites(impl, first_new, out);
   std::sort(out->begin() + static_cast<std::ptrdiff_t>(first_new), out->end(),
             [](const Finding& a, const Finding& b) {
               return a.offset != b.offset ? a.offset < b.offset : a.rule_id < b.rule_id;

@@ -211,6 +211,68 @@ TEST(ScanEngineTest, PrefilterFindsWhatTheRegexFinds) {
   EXPECT_FALSE(Scanner::Compile(bad, {}).ok());
 }
 
+// gitleaks composite rules: the primary reports only with each required
+// rule matching near it; a skipReport rule never reports on its own.
+TEST(ScanEngineTest, CompositeRulesNeedTheirPartsNearby) {
+  RuleSet set;
+  ASSERT_OK(LoadGitleaksConfig(R"toml(
+[[rules]]
+id = "svc-client-secret"
+regex = '''secret\s*=\s*"([A-Za-z0-9]{24})"'''
+keywords = ["secret"]
+  [[rules.required]]
+  id = "svc-client-id"
+  withinLines = 2
+[[rules]]
+id = "svc-client-id"
+regex = '''svc-id-[0-9]{6}'''
+keywords = ["svc-id-"]
+skipReport = true
+[[rules]]
+id = "pair-key"
+regex = '''pk_[0-9]{10}'''
+  [[rules.required]]
+  id = "pair-tag"
+  withinColumns = 20
+[[rules]]
+id = "pair-tag"
+regex = '''pt_[0-9]{4}'''
+)toml",
+                               "gl.toml", nullptr, &set));
+  for (bool vectorscan : {true, false}) {
+    SCOPED_TRACE(vectorscan ? "vectorscan" : "re2 only");
+    ScanOptions o;
+    o.use_vectorscan = vectorscan;
+    auto sc = Compile(set, o);
+    ASSERT_TRUE(sc);
+    const std::string secret = "secret = \"Q7mZk2Lr9XvB4nTc8WyH3pDs\"\n";
+    // The id two lines away: one finding, of the primary only, naming its part.
+    auto f = ScanText(*sc, "client = \"svc-id-803517\"\n\n" + secret);
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].rule_id, "svc-client-secret");
+    EXPECT_EQ(f[0].line, 3u);
+    EXPECT_NE(f[0].message.find("with svc-client-id at line 1"), std::string::npos) << f[0].message;
+    EXPECT_EQ(f[0].evidence.find("Q7mZk2Lr9XvB4nTc8WyH3pDs"), std::string::npos);
+    // Three lines away, or absent: nothing (and never the skipReport part).
+    EXPECT_TRUE(ScanText(*sc, "client = \"svc-id-803517\"\n\n\n" + secret).empty());
+    EXPECT_TRUE(ScanText(*sc, secret).empty());
+    EXPECT_TRUE(ScanText(*sc, "client = \"svc-id-803517\"\n").empty());
+    // An inline allow on the part's line removes the part, so the primary too.
+    EXPECT_TRUE(ScanText(*sc, "client = \"svc-id-803517\" # gitleaks:allow\n\n" + secret).empty());
+    // Columns: the same line, within the distance of the start columns.
+    f = ScanText(*sc, "x pk_8305162749 pt_5821\n");
+    ASSERT_EQ(f.size(), 2u);  // pair-tag has no skipReport: it reports too
+    EXPECT_EQ(f[0].rule_id, "pair-key");
+    EXPECT_EQ(f[1].rule_id, "pair-tag");
+    f = ScanText(*sc, "x pk_8305162749                           pt_5821\n");
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].rule_id, "pair-tag");
+    f = ScanText(*sc, "x pk_8305162749\nx pt_5821\n");  // columns restart per line
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].rule_id, "pair-tag");
+  }
+}
+
 TEST(ScanEngineTest, BinaryAndOversizedInput) {
   auto sc = Compile(TestRules());
   auto session = sc->NewSession();

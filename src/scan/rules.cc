@@ -117,9 +117,9 @@ Status ParseAllowlist(const toml::table& t, const std::string& path, const std::
                                        "\" is not one of secret, match, line");
   }
   std::string lc = Lower(condition);
-  if (lc.empty() || lc == "or") {
+  if (lc.empty() || lc == "or" || lc == "||") {
     out->condition_and = false;
-  } else if (lc == "and") {
+  } else if (lc == "and" || lc == "&&") {
     out->condition_and = true;
   } else {
     return Status::InvalidArgument(Where(path, t.source()),
@@ -281,41 +281,96 @@ Status LoadCustodyRules(std::string_view text, const std::string& path, RuleSet*
 
 namespace {
 
+// gitleaks `[[rules.required]]`: the parts of a composite rule.
+Status ParseRequired(const toml::table& rt, const std::string& path, const std::string& what,
+                     std::vector<RequiredRule>* out) {
+  const toml::node* n = rt.get("required");
+  if (n == nullptr) return Status::OK();
+  if (!n->is_array_of_tables()) {
+    return Status::InvalidArgument(Where(path, n->source()), what + ": required must be [[rules.required]] tables");
+  }
+  for (const toml::node& e : *n->as_array()) {
+    Fields f(*e.as_table(), path, what + " required");
+    RequiredRule q;
+    CUSTODY_RETURN_IF_ERROR(f.Str("id", &q.id, true));
+    if (q.id.empty()) return Status::InvalidArgument(Where(path, e.source()), what + ": required rule id is empty");
+    CUSTODY_RETURN_IF_ERROR(f.Int("withinLines", &q.within_lines, 0, 1 << 30));
+    CUSTODY_RETURN_IF_ERROR(f.Int("withinColumns", &q.within_columns, 0, 1 << 30));
+    out->push_back(std::move(q));
+  }
+  return Status::OK();
+}
+
+// gitleaks' extend: the fields the extending rule gives replace the base
+// rule's, its lists are added to the base rule's.
+void MergeIntoBase(ScanRule* b, ScanRule r, bool has_description) {
+  if (has_description) b->description = std::move(r.description);
+  if (!r.regex.empty()) {
+    b->regex = std::move(r.regex);
+    b->prefilter.clear();  // it belonged to the base's regex
+    b->origin = r.origin;
+  }
+  if (r.secret_group > 0) b->secret_group = r.secret_group;
+  if (r.entropy != 0) b->entropy = r.entropy;
+  if (!r.paths.empty()) b->paths = std::move(r.paths);
+  for (auto& k : r.keywords) {
+    if (std::find(b->keywords.begin(), b->keywords.end(), k) == b->keywords.end()) b->keywords.push_back(k);
+  }
+  for (auto& t : r.tags) b->tags.push_back(std::move(t));
+  for (auto& a : r.allowlists) b->allowlists.push_back(std::move(a));
+  for (auto& q : r.required) b->required.push_back(std::move(q));
+  b->skip_report = b->skip_report || r.skip_report;
+}
+
 Status LoadGitleaksDepth(std::string_view text, const std::string& path, const FileReader& read,
                          RuleSet* set, int depth) {
   CUSTODY_ASSIGN_OR_RETURN(toml::table root, ParseToml(text, path));
-  // [extend] first: the extended config is the base this file adds to.
-  std::vector<std::string> disabled;
+  // [extend] first: the extended rules are the base this file adds to.
+  RuleSet base;
+  bool use_default = false;
   if (const toml::node* ext = root.get("extend")) {
     if (!ext->is_table()) return Status::InvalidArgument(Where(path, ext->source()), "extend must be a table");
     Fields f(*ext->as_table(), path, "extend");
-    bool use_default = false;
-    std::string base;
+    std::string base_path;
+    std::vector<std::string> disabled;
     CUSTODY_RETURN_IF_ERROR(f.Bool("useDefault", &use_default));
-    CUSTODY_RETURN_IF_ERROR(f.Str("path", &base));
+    CUSTODY_RETURN_IF_ERROR(f.Str("path", &base_path));
     CUSTODY_RETURN_IF_ERROR(f.StrList("disabledRules", &disabled));
     if (use_default) {
       CUSTODY_ASSIGN_OR_RETURN(RuleSet def, DefaultRuleSet());
       for (auto& r : def.rules) {
-        if (r.category == RuleCategory::kSecret) set->Add(std::move(r));
+        if (r.category == RuleCategory::kSecret) base.Add(std::move(r));
       }
-      for (auto& a : def.allowlists) set->allowlists.push_back(std::move(a));
+      for (auto& a : def.allowlists) base.allowlists.push_back(std::move(a));
     }
-    if (!base.empty()) {
+    if (!base_path.empty()) {
       if (depth >= 4) {
         return Status::InvalidArgument(Where(path, ext->source()), "extend: nested more than 4 levels deep");
       }
-      std::string full = base;
+      std::string full = base_path;
       if (!full.empty() && full[0] != '/') {
         std::string dir = std::filesystem::path(path).parent_path().string();
-        if (!dir.empty()) full = dir + "/" + base;
+        if (!dir.empty()) full = dir + "/" + base_path;
       }
       if (!read) return Status::InvalidArgument(Where(path, ext->source()), "extend.path: no file reader");
       auto content = read(full);
       if (!content.ok()) return content.status().WithPrefix(Where(path, ext->source()) + ": extend.path");
-      CUSTODY_RETURN_IF_ERROR(LoadGitleaksDepth(*content, full, read, set, depth + 1));
+      CUSTODY_RETURN_IF_ERROR(LoadGitleaksDepth(*content, full, read, &base, depth + 1));
+    }
+    // As in gitleaks, disabledRules drops rules of the extended config only:
+    // this file's own rule of the same id stays.
+    for (const auto& id : disabled) {
+      if (!base.Remove(id)) {
+        base.warnings.push_back(Where(path, ext->source()) + ": extend.disabledRules: the extended rules have no \"" +
+                                id + "\"" + (use_default ? " (custody's default rules use their own ids)" : ""));
+      }
     }
   }
+  std::vector<std::string> base_ids;
+  for (const auto& r : base.rules) base_ids.push_back(r.id);
+  for (auto& r : base.rules) set->Add(std::move(r));
+  for (auto& a : base.allowlists) set->allowlists.push_back(std::move(a));
+  for (auto& w : base.warnings) set->warnings.push_back(std::move(w));
 
   Status err;
   const toml::array* arr = RulesArray(root, path, &err);
@@ -336,7 +391,8 @@ Status LoadGitleaksDepth(std::string_view text, const std::string& path, const F
       std::string what = "rule " + r.id;
       Fields f(t, path, what);
       CUSTODY_RETURN_IF_ERROR(f.Str("description", &r.description));
-      if (r.description.empty()) r.description = r.id;
+      const bool has_description = !r.description.empty();
+      if (!has_description) r.description = r.id;
       CUSTODY_RETURN_IF_ERROR(f.Str("regex", &r.regex));
       CUSTODY_RETURN_IF_ERROR(f.Int("secretGroup", &r.secret_group, 0, 99));
       CUSTODY_RETURN_IF_ERROR(f.Num("entropy", &r.entropy));
@@ -347,14 +403,25 @@ Status LoadGitleaksDepth(std::string_view text, const std::string& path, const F
       CUSTODY_RETURN_IF_ERROR(f.Str("path", &p));
       if (!p.empty()) r.paths.push_back(p);
       CUSTODY_RETURN_IF_ERROR(f.StrList("tags", &r.tags));
-      if (r.regex.empty() && r.paths.empty()) {
-        return Status::InvalidArgument(where, what + ": needs a regex or a path");
-      }
       CUSTODY_RETURN_IF_ERROR(ParseRuleAllowlists(t, path, what, &r.allowlists));
-      if (t.get("required") != nullptr) {
-        set->warnings.push_back(where + ": " + what +
-                                ": [[rules.required]] (composite rules) is not supported; the rule "
-                                "reports on its own regex alone");
+      CUSTODY_RETURN_IF_ERROR(ParseRequired(t, path, what, &r.required));
+      CUSTODY_RETURN_IF_ERROR(f.Bool("skipReport", &r.skip_report));
+      if (std::find(base_ids.begin(), base_ids.end(), r.id) != base_ids.end()) {
+        auto it = std::find_if(set->rules.begin(), set->rules.end(), [&](const ScanRule& b) { return b.id == r.id; });
+        if (it != set->rules.end()) {
+          MergeIntoBase(&*it, std::move(r), has_description);
+          continue;
+        }
+      }
+      if (r.regex.empty() && r.paths.empty()) {
+        if (use_default) {
+          // gitleaks users tune default rules by id (generic-api-key, …);
+          // custody's default ids differ, so there is nothing to tune.
+          set->warnings.push_back(where + ": " + what +
+                                  ": no regex or path, and custody's default rules have no rule of this id; skipped");
+          continue;
+        }
+        return Status::InvalidArgument(where, what + ": needs a regex or a path");
       }
       set->Add(std::move(r));
     }
@@ -375,7 +442,6 @@ Status LoadGitleaksDepth(std::string_view text, const std::string& path, const F
       CUSTODY_RETURN_IF_ERROR(add(*n));
     }
   }
-  for (const auto& id : disabled) set->Remove(id);
   return Status::OK();
 }
 

@@ -107,8 +107,13 @@ regex = '''old_[0-9]{10}'''
 [[rules]]
 id = "composite"
 regex = '''c_[0-9]{10}'''
+skipReport = false
   [[rules.required]]
   id = "old-rule"
+  withinLines = 3
+  [[rules.required]]
+  id = "my-token"
+  withinColumns = 40
 [allowlist]
 description = "global"
 paths = ['''(^|/)vendor/''']
@@ -120,7 +125,9 @@ disabledRules = ["old-rule"]
 )";
   RuleSet set;
   ASSERT_OK(LoadGitleaksConfig(text, "gl.toml", nullptr, &set));
-  ASSERT_EQ(set.rules.size(), 2u);
+  // disabledRules drops rules of the extended config only, as in gitleaks:
+  // this file extends nothing, so old-rule stays and a warning says so.
+  ASSERT_EQ(set.rules.size(), 3u);
   const ScanRule& r = set.rules[0];
   EXPECT_EQ(r.id, "my-token");
   EXPECT_EQ(r.secret_group, 1);
@@ -137,8 +144,119 @@ disabledRules = ["old-rule"]
   EXPECT_EQ(set.allowlists.size(), 2u);
   EXPECT_EQ(set.allowlists[1].target_rules, std::vector<std::string>{"my-token"});
   ASSERT_EQ(set.warnings.size(), 1u);
-  EXPECT_NE(set.warnings[0].find("composite"), std::string::npos);
+  EXPECT_NE(set.warnings[0].find("gl.toml:"), std::string::npos) << set.warnings[0];
+  EXPECT_NE(set.warnings[0].find("disabledRules"), std::string::npos) << set.warnings[0];
+  EXPECT_NE(set.warnings[0].find("old-rule"), std::string::npos) << set.warnings[0];
+  const ScanRule& c = set.rules[2];
+  EXPECT_FALSE(c.skip_report);
+  ASSERT_EQ(c.required.size(), 2u);
+  EXPECT_EQ(c.required[0], (RequiredRule{"old-rule", 3, -1}));
+  EXPECT_EQ(c.required[1], (RequiredRule{"my-token", -1, 40}));
   ASSERT_TRUE(Scanner::Compile(set, {}).ok());
+}
+
+TEST(ScanRulesTest, GitleaksCompositeRuleErrors) {
+  RuleSet set;
+  Status s = LoadGitleaksConfig("[[rules]]\nid = 'a'\nregex = 'a_[0-9]{8}'\n[[rules.required]]\nwithinLines = 2\n",
+                                "gl.toml", nullptr, &set);
+  EXPECT_NE(s.message().find("gl.toml:4:"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("missing id"), std::string::npos) << s.message();
+  s = LoadGitleaksConfig("[[rules]]\nid = 'a'\nregex = 'a_[0-9]{8}'\n[[rules.required]]\nid = 'b'\nwithinLines = -1\n",
+                         "gl.toml", nullptr, &set);
+  EXPECT_NE(s.message().find("withinLines must be an integer"), std::string::npos) << s.message();
+  // An id that is not in the final set is refused when the rules compile
+  // (after extend and disabledRules have done their work).
+  RuleSet dangling;
+  ASSERT_OK(LoadGitleaksConfig("[[rules]]\nid = 'a'\nregex = 'a_[0-9]{8}'\n[[rules.required]]\nid = 'nope'\n",
+                               "gl.toml", nullptr, &dangling));
+  auto sc = Scanner::Compile(dangling, {});
+  ASSERT_FALSE(sc.ok());
+  EXPECT_NE(sc.status().message().find("gl.toml:1:1: rule a"), std::string::npos) << sc.status().message();
+  EXPECT_NE(sc.status().message().find("\"nope\""), std::string::npos) << sc.status().message();
+}
+
+// gitleaks' extend: a rule with an id of the extended config is merged into
+// that rule (the common way to add an allowlist to a default rule).
+TEST(ScanRulesTest, GitleaksExtendMergesRulesOfTheSameId) {
+  std::map<std::string, std::string> files = {
+      {"cfg/base.toml", R"(
+[[rules]]
+id = "tok"
+description = "Base token"
+regex = '''tok_([0-9a-f]{16})'''
+keywords = ["tok_"]
+tags = ["base"]
+  [[rules.allowlists]]
+  stopwords = ["deadbeef"]
+[[rules]]
+id = "gone"
+regex = '''gone_[0-9]{8}'''
+[[rules]]
+id = "replaced"
+regex = '''old_[0-9]{8}'''
+entropy = 2.0
+)"},
+  };
+  FileReader read = [&](const std::string& p) -> Result<std::string> {
+    auto it = files.find(p);
+    if (it == files.end()) return Status::NotFound(p, "no such file");
+    return it->second;
+  };
+  RuleSet set;
+  ASSERT_OK(LoadGitleaksConfig(R"(
+[extend]
+path = "base.toml"
+disabledRules = ["gone"]
+[[rules]]
+id = "tok"
+keywords = ["TOK-"]
+tags = ["mine"]
+  [[rules.allowlists]]
+  paths = ['''^fixtures/''']
+[[rules]]
+id = "replaced"
+description = "Now new"
+regex = '''new_[0-9]{8}'''
+[[rules]]
+id = "pathonly"
+path = '''\.pem$'''
+)",
+                               "cfg/top.toml", read, &set));
+  ASSERT_EQ(set.rules.size(), 3u);
+  const ScanRule& tok = set.rules[0];
+  EXPECT_EQ(tok.id, "tok");
+  EXPECT_EQ(tok.description, "Base token");
+  EXPECT_EQ(tok.regex, "tok_([0-9a-f]{16})");
+  EXPECT_EQ(tok.keywords, (std::vector<std::string>{"tok_", "tok-"}));
+  EXPECT_EQ(tok.tags, (std::vector<std::string>{"base", "mine"}));
+  ASSERT_EQ(tok.allowlists.size(), 2u);
+  EXPECT_EQ(tok.allowlists[1].paths, std::vector<std::string>{"^fixtures/"});
+  const ScanRule& rep = set.rules[1];
+  EXPECT_EQ(rep.id, "replaced");
+  EXPECT_EQ(rep.description, "Now new");
+  EXPECT_EQ(rep.regex, "new_[0-9]{8}");
+  EXPECT_DOUBLE_EQ(rep.entropy, 2.0);
+  EXPECT_NE(rep.origin.find("cfg/top.toml:"), std::string::npos) << rep.origin;
+  EXPECT_EQ(set.rules[2].id, "pathonly");
+  EXPECT_TRUE(set.warnings.empty());
+
+  // Without a base rule of that id, a rule with neither regex nor path is an
+  // error naming its place ...
+  RuleSet bad;
+  Status s = LoadGitleaksConfig("[[rules]]\nid = 'x'\n[[rules.allowlists]]\nstopwords = ['a']\n", "top.toml",
+                                read, &bad);
+  EXPECT_NE(s.message().find("top.toml:1:1"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("needs a regex or a path"), std::string::npos) << s.message();
+  // ... except under useDefault, whose ids are custody's: a gitleaks user's
+  // tuning of a gitleaks default rule is skipped with a warning.
+  RuleSet def;
+  ASSERT_OK(LoadGitleaksConfig("[extend]\nuseDefault = true\ndisabledRules = ['generic-api-key']\n"
+                               "[[rules]]\nid = 'generic-api-key'\n[[rules.allowlists]]\nstopwords = ['a']\n",
+                               "top.toml", read, &def));
+  EXPECT_GT(def.rules.size(), 150u);
+  ASSERT_EQ(def.warnings.size(), 2u);
+  EXPECT_NE(def.warnings[0].find("disabledRules"), std::string::npos) << def.warnings[0];
+  EXPECT_NE(def.warnings[1].find("top.toml:4:1: rule generic-api-key"), std::string::npos) << def.warnings[1];
 }
 
 TEST(ScanRulesTest, GitleaksExtendPathIsReadRelative) {

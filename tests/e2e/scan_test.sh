@@ -204,6 +204,45 @@ expect_exit 1 custody -C "$R" scan --no-default-rules --config "$WORK/gitleaks.t
 keep
 expect_contains "$OUT" "src/leak.py:1:10: high tk-live"
 
+# A second gitleaks file extends the first: a rule of the same id is merged
+# into the base rule (here: an allowlist added to tk-live), and a composite
+# rule reports a client secret only near its client id, whose own rule
+# (skipReport) never reports.
+cat >"$WORK/gitleaks-composite.toml" <<'TOML'
+[extend]
+path = "gitleaks.toml"
+[[rules]]
+id = "tk-live"
+  [[rules.allowlists]]
+  paths = ['''(^|/)vendored/''']
+[[rules]]
+id = "acme-client-secret"
+description = "Acme client secret"
+regex = '''acme_secret\s*=\s*"([A-Za-z0-9]{24})"'''
+  [[rules.required]]
+  id = "acme-client-id"
+  withinLines = 3
+[[rules]]
+id = "acme-client-id"
+regex = '''acme-cid-[0-9]{8}'''
+skipReport = true
+TOML
+ACME=Q7mZk2Lr9XvB4nTc8WyH3pDs
+C="$WORK/composite"
+mkdir -p "$C/vendored" "$C/src"
+printf 'cid = "acme-cid-40718293"\nacme_secret = "%s"\n' "$ACME" >"$C/src/pair.py"
+printf 'acme_secret = "%s"\n' "$ACME" >"$C/src/lonely.py"
+printf 'k = "%s"\n' "$KEY1" >"$C/src/k.py"
+cp "$C/src/k.py" "$C/vendored/k.py"
+expect_exit 1 custody scan --no-default-rules --config "$WORK/gitleaks-composite.toml" "$C"
+keep
+expect_match "$OUT" '/src/pair\.py:2:1: high acme-client-secret: Acme client secret \(with acme-client-id at line 1\)'
+expect_contains "$OUT" "src/k.py:1:6: high tk-live"
+expect_not_contains "$OUT" "lonely.py" "a secret without its client id"
+expect_not_contains "$OUT" "acme-client-id:" "the skipReport rule"
+expect_not_contains "$OUT" "vendored/" "the path the merged allowlist names"
+if grep -qF -- "$ACME" "$ALL_OUT"; then fail "the composite rule's secret appears in clear"; fi
+
 # --- nothing secret anywhere ------------------------------------------------------
 for k in "$KEY1" "$KEY2" "$KEY3" "${KEY1:8}" "${KEY2:8}" "${KEY3:8}"; do
   if grep -qF -- "$k" "$ALL_OUT"; then fail "a secret appears in clear in the output: ${k:0:6}…"; fi
