@@ -10,6 +10,7 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "common/lazy_lib.h"
 #include "custody/versions.h"
 #include "evidence/bounded_json.h"
 
@@ -464,43 +465,96 @@ Status OsvDatabaseBuilder::AddJson(std::string_view text, std::string_view sourc
   return Status::OK();
 }
 
+namespace {
+
+// libarchive, opened on the first zip export read (common/lazy_lib.h says why).
+struct ArchiveApi {
+  decltype(&::archive_read_new) read_new = nullptr;
+  decltype(&::archive_read_free) read_free = nullptr;
+  decltype(&::archive_read_support_format_zip) read_support_format_zip = nullptr;
+  decltype(&::archive_read_support_filter_none) read_support_filter_none = nullptr;
+  decltype(&::archive_read_open_memory) read_open_memory = nullptr;
+  decltype(&::archive_read_next_header) read_next_header = nullptr;
+  decltype(&::archive_read_data) read_data = nullptr;
+  decltype(&::archive_error_string) error_string = nullptr;
+  decltype(&::archive_entry_pathname) entry_pathname = nullptr;
+  decltype(&::archive_entry_filetype) entry_filetype = nullptr;
+  decltype(&::archive_entry_size_is_set) entry_size_is_set = nullptr;
+  decltype(&::archive_entry_size) entry_size = nullptr;
+};
+
+Result<const ArchiveApi*> Archive() {
+  static const auto* loaded = [] {
+    auto* out = new std::pair<ArchiveApi, Status>();
+    constexpr const char* kSoname = "libarchive.so.13";
+    auto h = OpenSharedLibrary(kSoname);
+    if (!h.ok()) {
+      out->second = h.status();
+      return out;
+    }
+    ArchiveApi& a = out->first;
+    Status& st = out->second;
+#define CUSTODY_ARCHIVE_FN(f) a.f = LibraryFunction<decltype(a.f)>(*h, kSoname, "archive_" #f, &st)
+    CUSTODY_ARCHIVE_FN(read_new);
+    CUSTODY_ARCHIVE_FN(read_free);
+    CUSTODY_ARCHIVE_FN(read_support_format_zip);
+    CUSTODY_ARCHIVE_FN(read_support_filter_none);
+    CUSTODY_ARCHIVE_FN(read_open_memory);
+    CUSTODY_ARCHIVE_FN(read_next_header);
+    CUSTODY_ARCHIVE_FN(read_data);
+    CUSTODY_ARCHIVE_FN(error_string);
+    CUSTODY_ARCHIVE_FN(entry_pathname);
+    CUSTODY_ARCHIVE_FN(entry_filetype);
+    CUSTODY_ARCHIVE_FN(entry_size_is_set);
+    CUSTODY_ARCHIVE_FN(entry_size);
+#undef CUSTODY_ARCHIVE_FN
+    return out;
+  }();
+  if (!loaded->second.ok()) return loaded->second;
+  return &loaded->first;
+}
+
+}  // namespace
+
 Status OsvDatabaseBuilder::AddZip(std::string_view data, std::string_view source, OsvImportStats* stats) {
+  CUSTODY_ASSIGN_OR_RETURN(const ArchiveApi* la, Archive());
   struct ArchiveCloser {
-    void operator()(archive* a) const { archive_read_free(a); }
+    const ArchiveApi* la;
+    void operator()(archive* a) const { la->read_free(a); }
   };
-  std::unique_ptr<archive, ArchiveCloser> ar(archive_read_new());
+  std::unique_ptr<archive, ArchiveCloser> ar(la->read_new(), ArchiveCloser{la});
   if (!ar) return Status::Internal(std::string(source), "libarchive: out of memory");
-  archive_read_support_format_zip(ar.get());
-  archive_read_support_filter_none(ar.get());
-  if (archive_read_open_memory(ar.get(), data.data(), data.size()) != ARCHIVE_OK) {
+  la->read_support_format_zip(ar.get());
+  la->read_support_filter_none(ar.get());
+  if (la->read_open_memory(ar.get(), data.data(), data.size()) != ARCHIVE_OK) {
     return Status::InvalidArgument(std::string(source), std::string("not a zip archive (") +
-                                                            archive_error_string(ar.get()) + ")");
+                                                            la->error_string(ar.get()) + ")");
   }
   archive_entry* entry = nullptr;
   while (true) {
-    int rc = archive_read_next_header(ar.get(), &entry);
+    int rc = la->read_next_header(ar.get(), &entry);
     if (rc == ARCHIVE_EOF) break;
     if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-      const char* err = archive_error_string(ar.get());
+      const char* err = la->error_string(ar.get());
       return Status::InvalidArgument(std::string(source), std::string("damaged zip archive (") +
                                                               (err ? err : "unknown error") + ")");
     }
-    const char* path = archive_entry_pathname(entry);
+    const char* path = la->entry_pathname(entry);
     std::string name = path ? path : "";
-    if (archive_entry_filetype(entry) != AE_IFREG || name.size() < 5 ||
+    if (la->entry_filetype(entry) != AE_IFREG || name.size() < 5 ||
         name.compare(name.size() - 5, 5, ".json") != 0) {
       continue;
     }
-    if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > static_cast<la_int64_t>(internal::kMaxJsonBytes)) {
+    if (la->entry_size_is_set(entry) && la->entry_size(entry) > static_cast<la_int64_t>(internal::kMaxJsonBytes)) {
       return Status::InvalidArgument(std::string(source) + "!" + name, "entry larger than 16 MiB");
     }
     std::string body;
     char buf[65536];
     while (true) {
-      la_ssize_t n = archive_read_data(ar.get(), buf, sizeof buf);
+      la_ssize_t n = la->read_data(ar.get(), buf, sizeof buf);
       if (n == 0) break;
       if (n < 0) {
-        const char* err = archive_error_string(ar.get());
+        const char* err = la->error_string(ar.get());
         return Status::InvalidArgument(std::string(source) + "!" + name,
                                        std::string("cannot read entry (") + (err ? err : "unknown error") + ")");
       }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/lazy_lib.h"
 #include "custody/encoding.h"
 #include "custody/hash.h"
 #include "custody/registry.h"
@@ -51,7 +52,50 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-std::once_flag g_curl_once;
+// libcurl, opened on the first request (common/lazy_lib.h says why), with
+// curl_global_init done once.
+struct CurlApi {
+  decltype(&::curl_global_init) global_init = nullptr;
+  decltype(&::curl_easy_init) easy_init = nullptr;
+  decltype(&::curl_easy_cleanup) easy_cleanup = nullptr;
+  decltype(&::curl_easy_reset) easy_reset = nullptr;
+  decltype(&::curl_easy_setopt) easy_setopt = nullptr;
+  decltype(&::curl_easy_perform) easy_perform = nullptr;
+  decltype(&::curl_easy_getinfo) easy_getinfo = nullptr;
+  decltype(&::curl_easy_strerror) easy_strerror = nullptr;
+  decltype(&::curl_slist_append) slist_append = nullptr;
+  decltype(&::curl_slist_free_all) slist_free_all = nullptr;
+};
+
+Result<const CurlApi*> Curl() {
+  static const auto* loaded = [] {
+    auto* out = new std::pair<CurlApi, Status>();
+    constexpr const char* kSoname = "libcurl.so.4";
+    auto h = OpenSharedLibrary(kSoname);
+    if (!h.ok()) {
+      out->second = h.status();
+      return out;
+    }
+    CurlApi& a = out->first;
+    Status& st = out->second;
+#define CUSTODY_CURL_FN(f) a.f = LibraryFunction<decltype(a.f)>(*h, kSoname, "curl_" #f, &st)
+    CUSTODY_CURL_FN(global_init);
+    CUSTODY_CURL_FN(easy_init);
+    CUSTODY_CURL_FN(easy_cleanup);
+    CUSTODY_CURL_FN(easy_reset);
+    CUSTODY_CURL_FN(easy_setopt);
+    CUSTODY_CURL_FN(easy_perform);
+    CUSTODY_CURL_FN(easy_getinfo);
+    CUSTODY_CURL_FN(easy_strerror);
+    CUSTODY_CURL_FN(slist_append);
+    CUSTODY_CURL_FN(slist_free_all);
+#undef CUSTODY_CURL_FN
+    if (st.ok() && a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) st = Status::Internal("curl", "global init failed");
+    return out;
+  }();
+  if (!loaded->second.ok()) return loaded->second;
+  return &loaded->first;
+}
 
 Result<std::vector<std::string>> JsonKeys(const nlohmann::json& j, const char* field) {
   std::vector<std::string> out;
@@ -80,7 +124,8 @@ RegistryConfig RegistryConfigFromEnv() {
 RegistryClient::RegistryClient(RegistryConfig config) : config_(std::move(config)) {}
 
 RegistryClient::~RegistryClient() {
-  if (curl_ != nullptr) curl_easy_cleanup(static_cast<CURL*>(curl_));
+  // A handle exists only after Curl() succeeded.
+  if (curl_ != nullptr) (*Curl())->easy_cleanup(static_cast<CURL*>(curl_));
 }
 
 bool RegistryClient::Configured(Ecosystem e) const { return config_.base_urls.count(e) != 0; }
@@ -227,37 +272,37 @@ Result<RegistryAnswer> RegistryClient::Lookup(Ecosystem e, std::string_view name
       }
     }
   }
-  std::call_once(g_curl_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  if (curl_ == nullptr) curl_ = curl_easy_init();
+  CUSTODY_ASSIGN_OR_RETURN(const CurlApi* curl, Curl());
+  if (curl_ == nullptr) curl_ = curl->easy_init();
   CURL* h = static_cast<CURL*>(curl_);
   if (h == nullptr) return Status::Internal("curl", "cannot initialise");
-  curl_easy_reset(h);
+  curl->easy_reset(h);
   std::string body;
   char err[CURL_ERROR_SIZE] = {0};
   struct curl_slist* headers = nullptr;
   // npm's abbreviated metadata: the versions without every README.
-  if (e == Ecosystem::kNpm) headers = curl_slist_append(headers, "Accept: application/vnd.npm.install-v1+json");
-  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.timeout_ms));
-  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h, CURLOPT_USERAGENT, "custody/0.1 (dependency existence check)");
-  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
-  if (headers != nullptr) curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-  CURLcode rc = curl_easy_perform(h);
+  if (e == Ecosystem::kNpm) headers = curl->slist_append(headers, "Accept: application/vnd.npm.install-v1+json");
+  curl->easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl->easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl->easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+  curl->easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+  curl->easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(config_.timeout_ms));
+  curl->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(config_.timeout_ms));
+  curl->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl->easy_setopt(h, CURLOPT_USERAGENT, "custody/0.1 (dependency existence check)");
+  curl->easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+  curl->easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
+  curl->easy_setopt(h, CURLOPT_WRITEDATA, &body);
+  curl->easy_setopt(h, CURLOPT_ERRORBUFFER, err);
+  if (headers != nullptr) curl->easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  CURLcode rc = curl->easy_perform(h);
   long code = 0;
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-  curl_slist_free_all(headers);
+  curl->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  curl->easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  curl->slist_free_all(headers);
   if (rc != CURLE_OK) {
-    std::string why = err[0] != '\0' ? err : curl_easy_strerror(rc);
+    std::string why = err[0] != '\0' ? err : curl->easy_strerror(rc);
     if (rc == CURLE_WRITE_ERROR) why = "answer larger than 128 MiB";
     return Status::Unavailable(url, why);
   }
