@@ -12,6 +12,7 @@
 #include <dlfcn.h>
 
 #include <string>
+#include <utility>
 
 #include "custody/status.h"
 
@@ -33,6 +34,27 @@ Fn LibraryFunction(void* handle, const char* soname, const char* name, Status* s
     *st = Status::Unavailable(soname, std::string("has no function ") + name);
   }
   return reinterpret_cast<Fn>(p);
+}
+
+// Opens `soname` on the first call and fills an `Api` struct of function
+// pointers with `resolve(handle, &api, &status)` (LibraryFunction for each).
+// Every later call returns the same answer: the struct, or the Status of the
+// first failure. One struct per call site (each lambda is its own type);
+// thread-safe, and never freed.
+template <typename Api, typename Resolve>
+Result<const Api*> LoadLibraryApi(const char* soname, Resolve resolve) {
+  static const auto* loaded = [&] {
+    auto* out = new std::pair<Api, Status>();
+    auto h = OpenSharedLibrary(soname);
+    if (!h.ok()) {
+      out->second = h.status();
+    } else {
+      resolve(*h, &out->first, &out->second);
+    }
+    return out;
+  }();
+  if (!loaded->second.ok()) return loaded->second;
+  return &loaded->first;
 }
 
 }  // namespace custody

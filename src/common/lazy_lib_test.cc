@@ -34,5 +34,32 @@ TEST(LazyLibTest, FunctionsOfTheDeclaredType) {
   EXPECT_NE(st.message().find("custody_no_such_function"), std::string::npos);
 }
 
+struct LibcApi {
+  decltype(&::strlen) strlen_fn = nullptr;
+};
+
+TEST(LazyLibTest, LoadLibraryApiAnswersOnceForEachCallSite) {
+  // Static: the answer outlives the test (and --gtest_repeat runs it again).
+  static int resolved = 0;
+  auto load = [] {
+    return LoadLibraryApi<LibcApi>("libc.so.6", [](void* h, LibcApi* a, Status* st) {
+      ++resolved;
+      a->strlen_fn = LibraryFunction<decltype(a->strlen_fn)>(h, "libc.so.6", "strlen", st);
+    });
+  };
+  auto first = load();
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ((*first)->strlen_fn("abc"), 3u);
+  auto again = load();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*first, *again);
+  EXPECT_EQ(resolved, 1);
+  auto missing = [] {
+    return LoadLibraryApi<LibcApi>("libcustody-no-such-library.so.7", [](void*, LibcApi*, Status*) {});
+  };
+  EXPECT_EQ(missing().status().code(), Code::kUnavailable);
+  EXPECT_EQ(missing().status().message(), missing().status().message());
+}
+
 }  // namespace
 }  // namespace custody

@@ -484,17 +484,8 @@ struct ArchiveApi {
 };
 
 Result<const ArchiveApi*> Archive() {
-  static const auto* loaded = [] {
-    auto* out = new std::pair<ArchiveApi, Status>();
-    constexpr const char* kSoname = "libarchive.so.13";
-    auto h = OpenSharedLibrary(kSoname);
-    if (!h.ok()) {
-      out->second = h.status();
-      return out;
-    }
-    ArchiveApi& a = out->first;
-    Status& st = out->second;
-#define CUSTODY_ARCHIVE_FN(f) a.f = LibraryFunction<decltype(a.f)>(*h, kSoname, "archive_" #f, &st)
+  return LoadLibraryApi<ArchiveApi>("libarchive.so.13", [](void* h, ArchiveApi* a, Status* st) {
+#define CUSTODY_ARCHIVE_FN(f) a->f = LibraryFunction<decltype(a->f)>(h, "libarchive.so.13", "archive_" #f, st)
     CUSTODY_ARCHIVE_FN(read_new);
     CUSTODY_ARCHIVE_FN(read_free);
     CUSTODY_ARCHIVE_FN(read_support_format_zip);
@@ -508,10 +499,7 @@ Result<const ArchiveApi*> Archive() {
     CUSTODY_ARCHIVE_FN(entry_size_is_set);
     CUSTODY_ARCHIVE_FN(entry_size);
 #undef CUSTODY_ARCHIVE_FN
-    return out;
-  }();
-  if (!loaded->second.ok()) return loaded->second;
-  return &loaded->first;
+  });
 }
 
 }  // namespace

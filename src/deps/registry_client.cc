@@ -68,17 +68,8 @@ struct CurlApi {
 };
 
 Result<const CurlApi*> Curl() {
-  static const auto* loaded = [] {
-    auto* out = new std::pair<CurlApi, Status>();
-    constexpr const char* kSoname = "libcurl.so.4";
-    auto h = OpenSharedLibrary(kSoname);
-    if (!h.ok()) {
-      out->second = h.status();
-      return out;
-    }
-    CurlApi& a = out->first;
-    Status& st = out->second;
-#define CUSTODY_CURL_FN(f) a.f = LibraryFunction<decltype(a.f)>(*h, kSoname, "curl_" #f, &st)
+  return LoadLibraryApi<CurlApi>("libcurl.so.4", [](void* h, CurlApi* a, Status* st) {
+#define CUSTODY_CURL_FN(f) a->f = LibraryFunction<decltype(a->f)>(h, "libcurl.so.4", "curl_" #f, st)
     CUSTODY_CURL_FN(global_init);
     CUSTODY_CURL_FN(easy_init);
     CUSTODY_CURL_FN(easy_cleanup);
@@ -90,11 +81,8 @@ Result<const CurlApi*> Curl() {
     CUSTODY_CURL_FN(slist_append);
     CUSTODY_CURL_FN(slist_free_all);
 #undef CUSTODY_CURL_FN
-    if (st.ok() && a.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) st = Status::Internal("curl", "global init failed");
-    return out;
-  }();
-  if (!loaded->second.ok()) return loaded->second;
-  return &loaded->first;
+    if (st->ok() && a->global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) *st = Status::Internal("curl", "global init failed");
+  });
 }
 
 Result<std::vector<std::string>> JsonKeys(const nlohmann::json& j, const char* field) {
