@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <thread>
 
@@ -213,7 +214,10 @@ TEST(WorkingLogTest, ConcurrentProcessesLoseNothing) {
     if (pid == 0) {
       // Every child also races to create the file and schema.
       auto log = OpenWorkingLog(path, true);
-      if (!log.ok()) _exit(10);
+      if (!log.ok()) {  // say why: the parent sees only the exit code
+        std::fprintf(stderr, "child %d: %s\n", p, log.status().ToString().c_str());
+        _exit(10);
+      }
       for (int i = 0; i < kPerProc; ++i) {
         std::string id = "p" + std::to_string(p) + "-" + std::to_string(i);
         if (!(*log)->Add(Origin(id, p * 1000 + i, i), {"line " + id, "shared;"}).ok()) _exit(11);
